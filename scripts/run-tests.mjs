@@ -25,8 +25,9 @@ const files = (roots.length ? roots : ['test'])
   .filter((f) => slow === f.endsWith('.slow.test.ts') || (roots.length > 0 && !slow));
 
 if (files.length === 0) {
-  console.error('no test files found');
-  process.exit(1);
+  // The slow suites may be empty; the fast suite never is.
+  console.error(slow ? 'no slow test files' : 'no test files found');
+  process.exit(slow ? 0 : 1);
 }
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
