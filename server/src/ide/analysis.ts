@@ -1,0 +1,20 @@
+// One analysed version of one document: the text, its line index and the checked model.
+// Every editor feature is a plain function of an Analysis and an offset; nothing here knows
+// the protocol, so the same features run in tests, the CLI and the language server.
+import { check, type CheckResult } from '../model/check.js';
+import type { FileSystem } from '../model/file-system.js';
+import { LineIndex } from '../syntax/line-index.js';
+
+export interface Analysis {
+  /** Absolute path of the document (data files resolve relative to it). */
+  readonly path: string;
+  /** The document version the analysis was computed for; results are stamped with it. */
+  readonly version: number;
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly result: CheckResult;
+}
+
+export function analyze(path: string, text: string, version: number, fs: FileSystem): Analysis {
+  return { path, version, text, lines: new LineIndex(text), result: check(text, { path, fs }) };
+}
