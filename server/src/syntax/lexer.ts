@@ -1,0 +1,122 @@
+// The chevrotain lexer of .mlo, built once from grammar/tokens.ts. Keywords are their own token
+// types (with `longer_alt: Identifier`, so `stepsize` stays a name) and all belong to the `Name`
+// category: the parser accepts any of them where a name is expected and treats them as
+// keywords only where a statement starts.
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { keywords, patterns, punctuation, units, type Keyword } from '../../../grammar/tokens.js';
+import type { Comment, SyntaxProblem } from './ast.js';
+
+/** Category shared by identifiers and keywords. */
+export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: new RegExp(patterns.identifier),
+  categories: [Name],
+});
+
+const keywordTypes = new Map<Keyword, TokenType>();
+for (const kw of keywords) {
+  keywordTypes.set(
+    kw,
+    createToken({ name: `Kw_${kw}`, pattern: new RegExp(kw), longer_alt: Identifier, categories: [Name] }),
+  );
+}
+
+/** The token type of a keyword. */
+export function keywordToken(kw: Keyword): TokenType {
+  return keywordTypes.get(kw)!;
+}
+
+/** Number with an optional unit suffix; the parser splits and checks the unit. */
+export const NumberTok = createToken({
+  name: 'Number',
+  pattern: new RegExp(`${patterns.number}${patterns.unitSuffix}?`),
+});
+export const StringTok = createToken({ name: 'String', pattern: new RegExp(patterns.string) });
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: new RegExp(patterns.unterminatedString),
+});
+export const CommentTok = createToken({ name: 'Comment', pattern: new RegExp(patterns.comment), group: 'comments' });
+const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: new RegExp(patterns.whitespace),
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+
+const punctuationTypes = new Map<string, TokenType>();
+for (const p of punctuation) {
+  punctuationTypes.set(p.name, createToken({ name: p.name, pattern: p.text }));
+}
+
+/** The token type of a punctuation token by its name in grammar/tokens.ts (`LParen`, `DotDot`, ...). */
+export function punctuationToken(name: string): TokenType {
+  const t = punctuationTypes.get(name);
+  if (!t) throw new Error(`no punctuation token ${name}`);
+  return t;
+}
+
+// Order matters: chevrotain takes the first pattern that matches. Numbers before `.` (so `.5` is
+// a number) — `0..5` is still `0`, `..`, `5` since the number pattern never ends in a dot.
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  CommentTok,
+  StringTok,
+  UnterminatedString,
+  NumberTok,
+  ...punctuationTypes.values(),
+  // Longest keyword first so `params` is not lexed as `param` + a longer_alt name.
+  ...[...keywordTypes.entries()].sort((a, b) => b[0].length - a[0].length).map(([, t]) => t),
+  Identifier,
+  Name,
+];
+
+const lexer = new Lexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: true,
+});
+
+const unitFactors = new Map(units.map((u) => [u.text, u.factor]));
+
+/** The factor of a unit suffix (`GiB` → 2^30), or undefined for an unknown one. */
+export function unitFactor(unit: string): number | undefined {
+  return unitFactors.get(unit);
+}
+
+const numberPrefix = new RegExp(`^${patterns.number}`);
+
+/** Splits a Number token's text into its numeric value and unit as written. */
+export function splitNumber(text: string): { value: number; unit?: string } {
+  const m = numberPrefix.exec(text);
+  const digits = m ? m[0] : '';
+  const value = Number(digits);
+  const unit = text.slice(digits.length);
+  return unit ? { value, unit } : { value };
+}
+
+export interface LexResult {
+  tokens: IToken[];
+  comments: Comment[];
+  problems: SyntaxProblem[];
+}
+
+/** Tokenizes a whole text. Never throws: characters no token matches become problems. */
+export function lex(text: string): LexResult {
+  const r = lexer.tokenize(text);
+  const comments: Comment[] = (r.groups.comments ?? []).map((t) => ({
+    range: { start: t.startOffset, end: t.startOffset + t.image.length },
+    text: t.image,
+  }));
+  const problems: SyntaxProblem[] = r.errors.map((e) => {
+    const bad = text.slice(e.offset, e.offset + e.length);
+    const shown = bad.length > 20 ? `${bad.slice(0, 20)}…` : bad;
+    return {
+      kind: 'unexpected-character',
+      message:
+        e.length === 1 ? `unexpected character '${shown}'` : `unexpected characters '${shown}'`,
+      range: { start: e.offset, end: e.offset + e.length },
+    };
+  });
+  return { tokens: r.tokens, comments, problems };
+}
