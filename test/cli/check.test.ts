@@ -5,12 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { tsxImport } from '../support/tsx.js';
 
 const root = process.cwd();
 const samples = readdirSync(join(root, 'samples')).filter((f) => f.endsWith('.mlo')).map((f) => join('samples', f));
 
 function mlo(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'server/src/cli/main.ts'), ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...tsxImport, join(root, 'server/src/cli/main.ts'), ...args], { cwd, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -37,7 +37,7 @@ test('push: diagnostics on open, on edit (versioned), and after a data file chan
     const second = await client.diagnostics(uri, (p) => p.version === 2);
     assert.equal(second.diagnostics.length, 1, JSON.stringify(second.diagnostics));
     assert.match(String(second.diagnostics[0].code), /^MLO\d{3}$/);
-    assert.match(second.diagnostics[0].message, /'c'/);
+    assert.match(String(second.diagnostics[0].message), /'c'/);
     assert.equal(second.diagnostics[0].range.start.line, 0);
 
     // Now the data file grows a column c: the same text becomes valid.

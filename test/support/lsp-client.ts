@@ -11,7 +11,8 @@ import {
   type ClientCapabilities,
   type PublishDiagnosticsParams,
   type InitializeResult,
-} from 'vscode-languageserver-protocol/node.js';
+} from 'vscode-languageserver-protocol/node';
+import { tsxImport } from './tsx.js';
 
 export interface Client {
   connection: ProtocolConnection;
@@ -35,7 +36,7 @@ export function fileUri(path: string): string {
 }
 
 export async function startClient(capabilities: ClientCapabilities = {}, initializationOptions?: unknown): Promise<Client> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/lsp/main.ts'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...tsxImport, join(root, 'server/src/lsp/main.ts'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

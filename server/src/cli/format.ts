@@ -17,8 +17,8 @@ export interface PrintedDiagnostic {
 export function printable(file: string, text: string, diagnostics: readonly Diagnostic[]): PrintedDiagnostic[] {
   const index = new LineIndex(text);
   return diagnostics.map((d) => {
-    const start = index.position(d.range.start);
-    const end = index.position(d.range.end);
+    const start = index.positionAt(d.range.start);
+    const end = index.positionAt(d.range.end);
     return {
       file,
       line: start.line + 1,

@@ -1,11 +1,11 @@
 // Conversions between the ide layer's offsets and the protocol's line/character positions.
-import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver/node.js';
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver/node';
 import type { LineIndex } from '../syntax/line-index.js';
 import type { Span } from '../syntax/ast.js';
 import type { Analysis } from '../ide/analysis.js';
 
 export function toRange(lines: LineIndex, span: Span): Range {
-  return { start: lines.position(span.start), end: lines.position(span.end) };
+  return { start: lines.positionAt(span.start), end: lines.positionAt(span.end) };
 }
 
 const severities: Record<string, DiagnosticSeverity> = {

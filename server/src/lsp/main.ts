@@ -1,6 +1,6 @@
 // Entry point of the language server process: `node out/server/src/lsp/main.js --stdio`
 // (or --node-ipc / --socket=PORT, which vscode-languageserver reads from argv).
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server.js';
 
 const connection = createConnection(ProposedFeatures.all);
