@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { check } from '../model/check.js';
+import { diagnostic } from '../model/diagnostics.js';
 import { nodeFileSystem } from '../model/file-system.js';
 import { formatLine, printable, type PrintedDiagnostic } from './format.js';
 
@@ -18,7 +19,7 @@ export function runCheck(files: string[], options: CheckCommandOptions, out: (li
       text = readFileSync(file, 'utf8');
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
-      all.push({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'MLO000', message: `cannot read ${file}: ${reason}` });
+      all.push(...printable(file, '', [diagnostic('MLO000', { start: 0, end: 0 }, { file, reason })]));
       errors++;
       continue;
     }

@@ -37,6 +37,12 @@ export interface CatalogueEntry {
 }
 
 const entries: CatalogueEntry[] = [
+  // ------------------------------------------------------------ the program file itself
+  {
+    code: 'MLO000', severity: 'error', title: 'Program file unreadable', template: 'cannot read {file}: {reason}',
+    meaning: 'A `.mlo` file named on the command line does not exist or cannot be read.',
+    example: 'mlo check no/such/file.mlo', fix: 'Check the path and the file\'s permissions.',
+  },
   // ------------------------------------------------------------ syntax (from the parser)
   {
     code: 'MLO001', severity: 'error', title: 'Unexpected character', template: '{message}',
