@@ -1,0 +1,201 @@
+// Peak memory of one outer step, mode by mode, from the unit quantities (units.ts). The graph of
+// an outer step runs in phases — the lower levels' steps, the upper level's own gradient, the
+// mode's product — and what is alive at each phase is what the mode keeps from the run plus that
+// phase's transient. The peak is the largest phase (docs/estimates.md derives each term from
+// docs/modes.md's "what the graph keeps").
+import { lossUnits, type LossUnits } from './units.js';
+import type { LevelWork, ModeChoice } from './workload.js';
+
+/** Where the bytes of a peak go (elements here; bytes once scaled). */
+export interface Breakdown {
+  /** Every level's parameters (the graph's inputs and the updated copies). */
+  parameters: number;
+  /** Gradient vectors alive at the peak (the level's own and the cotangent on its lower level). */
+  gradients: number;
+  /** Optimizer state of every level that carries one. */
+  optimizerState: number;
+  /** Values a forward pass keeps for its backward pass, and the backward's transient. */
+  activations: number;
+  /** What differentiable gradients keep for a later reverse pass (unrolled, truncated; implicit modes at θ_K). */
+  gradientGraphs: number;
+  /** mixflow: (θ_k, s_k, g_k) per step. */
+  checkpoints: number;
+  /** forward: dθ/dφ_q and the state's tangents per hyperparameter scalar. */
+  tangents: number;
+  /** cg, neumann, mrml: solver vectors; darts, sama: the perturbed points and the direction. */
+  solverVectors: number;
+  /** The data batches of all the steps one outer step takes. */
+  data: number;
+}
+
+export const BREAKDOWN_KEYS: readonly (keyof Breakdown)[] = ['parameters', 'gradients', 'optimizerState', 'activations', 'gradientGraphs', 'checkpoints', 'tangents', 'solverVectors', 'data'];
+
+export const emptyBreakdown = (): Breakdown => ({ parameters: 0, gradients: 0, optimizerState: 0, activations: 0, gradientGraphs: 0, checkpoints: 0, tangents: 0, solverVectors: 0, data: 0 });
+
+export const total = (b: Breakdown): number => BREAKDOWN_KEYS.reduce((s, k) => s + b[k], 0);
+
+function plus(a: Breakdown, b: Partial<Breakdown>): Breakdown {
+  const out = { ...a };
+  for (const k of BREAKDOWN_KEYS) out[k] += b[k] ?? 0;
+  return out;
+}
+
+const larger = (a: Breakdown, b: Breakdown): Breakdown => (total(b) > total(a) ? b : a);
+
+/**
+ * Parameter-shaped tensors one differentiable step keeps beyond its state: the transposed weights
+ * (W·ct needs Wᵀ) and the update's product lr·g; a penalty term in the parameters adds its
+ * gradient and the broadcast coefficient.
+ */
+const stepParamCopies = (l: LevelWork): number => (l.penalty ? 4 : 2);
+
+/** The optimizer's own values one differentiable step keeps: its new state, and Adam's √v and denominators. */
+function optimizerKeeps(l: LevelWork): number {
+  const p = l.paramCount;
+  return l.stateSlots === 2 ? 3.2 * p : l.stateSlots * p;
+}
+
+const P = (l: LevelWork): number => l.paramCount;
+const S = (l: LevelWork): number => l.stateSlots * l.paramCount;
+
+/** The transient of one plain gradient of the level's loss (its gradient included). */
+function gradientPhase(l: LevelWork, u: LossUnits): Partial<Breakdown> {
+  // the step's batch is a slice (a copy) of the stacked input, alive through the step
+  return { activations: u.kept + u.transient, gradients: P(l) };
+}
+
+/** Modes whose product evaluates the lower loss again after the run (on its last batch, or all of them for mixflow). */
+const REREADS = new Set(['mixflow', 'darts', 'sama', 'neumann', 'cg', 'mrml']);
+
+/** Data of a level and everything below it, for all the steps one step of its parent takes. */
+function dataBelow(l: LevelWork, steps = l.steps): number {
+  return steps * (l.dataPerStep + l.children.reduce((s, c) => s + dataBelow(c), 0));
+}
+
+/**
+ * Peak live elements during one step of `level`, whose children run as `mode` requires. A middle
+ * level's step contains its children's runs (recursion). For the top level (`top`), the data
+ * inputs are counted where they are alive: an input is freed after its last use, so the stacked
+ * batches of a lower level are gone once its run (or the product that reads them again) is over.
+ */
+export function stepPeak(level: LevelWork, mode: ModeChoice = level.mode, top = false): Breakdown {
+  const own = lossUnits(level);
+  // a lowest level's step: its gradient, and its batch as a slice (a copy) of the stacked input
+  if (level.children.length === 0) return plus(emptyBreakdown(), { ...gradientPhase(level, own), data: level.dataPerStep });
+  let peak = emptyBreakdown();
+  let kept = emptyBreakdown();
+  const allData = top ? level.dataPerStep + level.children.reduce((s, c) => s + dataBelow(c), 0) : 0;
+  for (const c of level.children) {
+    const r = childRun(c, mode);
+    peak = larger(peak, plus(plus(kept, r.runPeak), { data: allData }));
+    kept = plus(kept, r.kept);
+  }
+  const reread = REREADS.has(mode.name);
+  const outerData = top ? level.dataPerStep + (reread ? level.children.reduce((s, c) => s + c.steps * c.dataPerStep, 0) : 0) : 0;
+  // first_order without a reset uses no cotangent on the lower level: only the loss's value is built.
+  const cot = level.children.reduce((s, c) => s + P(c), 0);
+  const needsV = mode.name !== 'first_order' || level.children.some((c) => c.reset);
+  const outer = needsV ? plus(plus(kept, gradientPhase(level, own)), { gradients: cot }) : plus(kept, { activations: own.forwardOnly });
+  peak = larger(peak, plus(outer, { data: outerData }));
+  for (const c of level.children) {
+    const productData = !top || !reread ? 0 : mode.name === 'mixflow' ? c.steps * c.dataPerStep : c.dataPerStep;
+    peak = larger(peak, plus(plus(kept, { gradients: cot + P(level), data: productData }), productPhase(c, mode)));
+  }
+  return peak;
+}
+
+interface Run {
+  /** What stays alive after the child's run for the product. */
+  readonly kept: Partial<Breakdown>;
+  /** The largest moment during the run. */
+  readonly runPeak: Breakdown;
+}
+
+/** The child's run of `steps` steps, traced as the parent's mode requires. */
+function childRun(c: LevelWork, mode: ModeChoice): Run {
+  const u = lossUnits(c);
+  const n = c.steps;
+  const step = stepPeak(c);
+  switch (mode.name) {
+    case 'unrolled':
+    case 'truncated': {
+      const t = mode.name === 'truncated' ? Math.min(n, Math.max(1, mode.options['steps'] ?? n)) : n;
+      // The reverse pass needs the θ-path of a step only if something before it is differentiated:
+      // the first differentiated step keeps just its mixed part (∂Φ/∂φ, small) unless the level is
+      // reset from an upper copy (then θ₀ is the hyperparameter). A truncation that cuts a reset
+      // level's θ₀ off leaves no path at all: nothing is kept.
+      const kept = c.reset ? (t < n ? 0 : t) : t - 1;
+      const perStep = { gradientGraphs: u.secondOrder + stepParamCopies(c) * P(c), optimizerState: optimizerKeeps(c) };
+      return { kept: scale(perStep, kept), runPeak: plus(step, scale(perStep, Math.max(0, kept - 1))) };
+    }
+    case 'mixflow': {
+      // (θ_k, s_k, g_k) per step; a reset level's θ₀ is a view of its source and s₀ a shared zero
+      const perStep = { checkpoints: 2 * P(c) + S(c) };
+      const free = c.reset ? { checkpoints: -(P(c) + S(c)) } : {};
+      return { kept: plus(plus(emptyBreakdown(), scale(perStep, n)), free), runPeak: plus(plus(step, scale(perStep, n - 1)), free) };
+    }
+    case 'forward': {
+      const tangents = { tangents: c.upperScalars * (P(c) + S(c)) };
+      // one forward-mode pass per direction and step: the tangents of the kept activations (a
+      // single step of a level that is not reset has no θ-tangent yet: only the mixed part)
+      const full = c.reset || n > 1;
+      return { kept: tangents, runPeak: plus(plus(step, tangents), full ? { activations: u.kept, tangents: P(c) + S(c) } : {}) };
+    }
+    default:
+      return { kept: {}, runPeak: step };
+  }
+}
+
+function scale(b: Partial<Breakdown>, f: number): Partial<Breakdown> {
+  const out: Partial<Breakdown> = {};
+  for (const [k, v] of Object.entries(b)) out[k as keyof Breakdown] = (v ?? 0) * f;
+  return out;
+}
+
+/** The transient of the mode's best-response product across child `c`. */
+function productPhase(c: LevelWork, mode: ModeChoice): Partial<Breakdown> {
+  const u = lossUnits(c);
+  const p = P(c);
+  switch (mode.name) {
+    case 'unrolled':
+    case 'truncated':
+      // the reverse sweep: cotangents on θ and s, and one step's second-order backward at a time
+      return { gradients: 2 * p + S(c), activations: u.transient };
+    case 'mixflow':
+      // recompute one step's gradient from its checkpoint, then one JVP of it: the forward's values
+      // and their tangents. With one step and no reset only the mixed part M·λ is needed (small).
+      return c.reset || c.steps > 1 ? { gradients: 3 * p + S(c), activations: 1.5 * u.kept + u.transient } : { gradients: 3 * p + S(c) };
+    case 'forward':
+      return { gradients: p };
+    case 'first_order':
+      return { gradients: p };
+    case 'darts':
+      return { solverVectors: p, activations: u.kept + u.transient, gradients: p };
+    case 'sama':
+      return { solverVectors: p + (c.stateSlots === 2 ? p : 0), activations: u.kept + u.transient, gradients: p };
+    case 'neumann':
+      return { gradientGraphs: u.secondOrder + u.kept, solverVectors: 3 * p, activations: u.transient, gradients: p };
+    case 'cg':
+    case 'mrml':
+      return { gradientGraphs: u.secondOrder + u.kept, solverVectors: 4 * p, activations: u.transient, gradients: p };
+  }
+}
+
+/** Inputs alive throughout one outer step: every carried level's parameters and optimizer state (the data is counted per phase). */
+export function inputs(root: LevelWork): Breakdown {
+  const b = emptyBreakdown();
+  const walk = (l: LevelWork): void => {
+    if (!l.reset) {
+      b.parameters += P(l);
+      b.optimizerState += S(l) + (l.stateSlots === 2 ? 1 : 0);
+    }
+    for (const c of l.children) walk(c);
+  };
+  walk(root);
+  return b;
+}
+
+/** Peak elements of one outer step of `root` (inputs included) with its breakdown. */
+export function outerStepPeak(root: LevelWork): Breakdown {
+  return plus(inputs(root), stepPeak(root, root.mode, true));
+}

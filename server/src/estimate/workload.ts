@@ -1,0 +1,81 @@
+// What the closed-form estimator reads: a level tree reduced to sizes. It is built from a checked
+// program (`fromModel.ts`) or, in tests and benchmarks, from the same spec as a hand-built
+// `LevelDef` tree, so that both routes describe one problem.
+import type { ModeName } from '../graph/modes/problem.js';
+
+/** One layer of a model as the forward pass sees it, per example. */
+export interface LayerShape {
+  readonly kind: 'dense' | 'conv';
+  /** Scalars of one example's input and output of this layer (conv: C·H·W). */
+  readonly inWidth: number;
+  readonly outWidth: number;
+  /** Multiply-adds of one example's forward pass through the layer. */
+  readonly macs: number;
+}
+
+/** One application `net(x)` inside a loss, at the batch size of x. */
+export interface NetUse {
+  readonly net: string;
+  readonly batch: number;
+  readonly layers: readonly LayerShape[];
+  /** Hidden activation (relu, tanh, ...): what its backward rule reads decides what is kept. */
+  readonly activation?: string;
+}
+
+export interface ModeChoice {
+  readonly name: ModeName;
+  readonly options: Readonly<Record<string, number>>;
+}
+
+/** One level, reduced to what costs memory and time. */
+export interface LevelWork {
+  readonly name: string;
+  /** Scalars of the parameters it owns, and how many tensors they are. */
+  readonly paramCount: number;
+  readonly tensorCount: number;
+  readonly optimizer: string;
+  /** Parameter-shaped slots of its optimizer state (sgd 0, momentum 1, adam 2, rmsprop 1). */
+  readonly stateSlots: number;
+  /** Steps per step of its parent (1 for a top level). */
+  readonly steps: number;
+  /** Scalars of the data one step reads (all fields, float and integer). */
+  readonly dataPerStep: number;
+  /** Its loss's model applications. */
+  readonly uses: readonly NetUse[];
+  /** Restarts from an upper level's copy every step of its parent (MAML). */
+  readonly reset: boolean;
+  /** How it differentiates through the levels directly below it. */
+  readonly mode: ModeChoice;
+  readonly children: readonly LevelWork[];
+  /**
+   * Its loss has a term in its own parameters beyond the model applications (weight decay,
+   * `sqdist(f, init(f))`, `proximal`): a differentiable step then keeps that term's gradient too.
+   */
+  readonly penalty: boolean;
+  /** Scalars of upper-level parameters its run reads (the forward mode's directions). */
+  readonly upperScalars: number;
+}
+
+/** Slots per optimizer, as `nn/optimizers.ts` keeps them. */
+export function stateSlotsOf(optimizer: string, constants: Readonly<Record<string, number | boolean>> = {}): number {
+  switch (optimizer) {
+    case 'adam':
+    case 'adamw':
+      return 2;
+    case 'momentum':
+      return 1;
+    case 'rmsprop':
+      return 1;
+    case 'sgd':
+      return typeof constants['momentum'] === 'number' && constants['momentum'] !== 0 ? 1 : 0;
+    default:
+      return 0;
+  }
+}
+
+/** Every level of a tree, parents first. */
+export function levelsOf(root: LevelWork): LevelWork[] {
+  const out: LevelWork[] = [root];
+  for (const c of root.children) out.push(...levelsOf(c));
+  return out;
+}

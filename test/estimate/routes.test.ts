@@ -1,0 +1,70 @@
+// The two estimate routes held against each other: the closed form (sizes only) and the liveness
+// of the traced outer-step graph (exact for what a liveness-freeing executor allocates), on
+// hand-built bilevel, MAML and three-level problems, for every mode that applies.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ModeSpec } from '../../server/src/graph/modes/problem.js';
+import { estimateOuterStep } from '../../server/src/estimate/estimate.js';
+import { tracedOuterStepPeak } from '../../server/src/estimate/liveness-route.js';
+import { levelDef, levelWork, type ProblemSpec } from './problems.js';
+
+/**
+ * What the closed form achieves against the traced graph on these cases (docs/estimates.md has the
+ * full 200-pair matrix): every pair within ±45%, and the median pair within ±15%.
+ */
+const ROUTE_TOLERANCE = 0.45;
+const MEDIAN_TOLERANCE = 0.15;
+const errors: number[] = [];
+
+const CASES: { spec: ProblemSpec; modes: ModeSpec[] }[] = [
+  {
+    spec: { kind: 'hyper', sizes: [16, 128, 128, 4], innerBatch: 128, outerBatch: 128, steps: 5, opt: 'sgd', tuneLr: true },
+    modes: [{ mode: 'unrolled' }, { mode: 'truncated', steps: 2 }, { mode: 'mixflow' }, { mode: 'forward' }, { mode: 'darts' }, { mode: 'sama' }, { mode: 'neumann', iters: 3 }, { mode: 'cg', iters: 3 }, { mode: 'mrml', iters: 3 }],
+  },
+  {
+    spec: { kind: 'hyper', sizes: [32, 64, 10], innerBatch: 256, outerBatch: 64, steps: 4, opt: 'adam', tuneLr: true, act: 'tanh' },
+    modes: [{ mode: 'unrolled' }, { mode: 'mixflow' }, { mode: 'forward' }, { mode: 'sama' }, { mode: 'cg', iters: 3 }],
+  },
+  {
+    spec: { kind: 'maml', sizes: [8, 64, 64, 1 + 1], innerBatch: 64, outerBatch: 64, steps: 3, opt: 'momentum' },
+    modes: [{ mode: 'unrolled' }, { mode: 'mixflow' }, { mode: 'first_order' }],
+  },
+  {
+    spec: { kind: 'three', sizes: [16, 64, 10], innerBatch: 64, outerBatch: 128, steps: 2, opt: 'sgd', midSteps: 2 },
+    modes: [{ mode: 'unrolled' }, { mode: 'darts' }, { mode: 'cg', iters: 3 }],
+  },
+];
+
+describe('closed form against the liveness of the traced graph', () => {
+  for (const c of CASES) {
+    it(`${c.spec.kind} ${c.spec.sizes.join('-')} K=${c.spec.steps} ${c.spec.opt}: every mode within ±${ROUTE_TOLERANCE * 100}%`, () => {
+      const rows: string[] = [];
+      let worst = 0;
+      for (const mode of c.modes) {
+        const est = estimateOuterStep(levelWork(c.spec, mode)).peakBytes;
+        const live = tracedOuterStepPeak(levelDef(c.spec, mode)).peakBytes;
+        const err = est / live - 1;
+        worst = Math.max(worst, Math.abs(err));
+        errors.push(Math.abs(err));
+        rows.push(`${mode.mode.padEnd(12)} closed ${est}  traced ${live}  ${(err * 100).toFixed(1)}%`);
+      }
+      console.log(rows.join('\n'));
+      assert.ok(worst <= ROUTE_TOLERANCE, `worst error ${(worst * 100).toFixed(1)}%:\n${rows.join('\n')}`);
+    });
+  }
+
+  it(`the median pair agrees within ±${MEDIAN_TOLERANCE * 100}%`, () => {
+    assert.ok(errors.length >= 20);
+    const sorted = [...errors].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1]!;
+    assert.ok(median <= MEDIAN_TOLERANCE, `median error ${(median * 100).toFixed(1)}%`);
+  });
+
+  it('float64 doubles both routes', () => {
+    const spec: ProblemSpec = { kind: 'hyper', sizes: [8, 32, 2], innerBatch: 32, outerBatch: 32, steps: 2, opt: 'sgd' };
+    const w = levelWork(spec, { mode: 'cg' });
+    assert.equal(estimateOuterStep(w, 'float64').peakBytes, 2 * estimateOuterStep(w, 'float32').peakBytes);
+    const d = levelDef(spec, { mode: 'cg' });
+    assert.equal(tracedOuterStepPeak(d, undefined, 'float64').peakBytes, 2 * tracedOuterStepPeak(d).peakBytes);
+  });
+});
