@@ -25,6 +25,10 @@ export interface Client {
   open(uri: string, text: string, version?: number): Promise<void>;
   change(uri: string, version: number, text: string): Promise<void>;
   stderr(): string;
+  /** Every other notification from the server (jobs, logs), in order. */
+  notifications: { method: string; params: unknown }[];
+  /** Resolves with the first notification of `method` matching `pred` (already received or future). */
+  notification<T>(method: string, pred?: (p: T) => boolean, timeoutMs?: number): Promise<T>;
   /** shutdown + exit; resolves with the server's exit code. */
   close(): Promise<number | null>;
 }
@@ -35,8 +39,16 @@ export function fileUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-export async function startClient(capabilities: ClientCapabilities = {}, initializationOptions?: unknown): Promise<Client> {
-  const child = spawn(process.execPath, [...tsxImport, join(root, 'server/src/lsp/main.ts'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export interface StartOptions {
+  /** Extra environment of the server process (MLO_RUNNER for a fake runner). */
+  env?: NodeJS.ProcessEnv;
+  /** Run the compiled server (out/server/src/lsp/main.js, after `npm run build`) instead of the sources. */
+  built?: boolean;
+}
+
+export async function startClient(capabilities: ClientCapabilities = {}, initializationOptions?: unknown, options: StartOptions = {}): Promise<Client> {
+  const args = options.built ? [join(root, 'out/server/src/lsp/main.js'), '--stdio'] : [...tsxImport, join(root, 'server/src/lsp/main.ts'), '--stdio'];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -54,6 +66,19 @@ export async function startClient(capabilities: ClientCapabilities = {}, initial
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/diagnostic/refresh', () => null);
   connection.onNotification('window/logMessage', () => undefined);
+  const notifications: { method: string; params: unknown }[] = [];
+  const noteWaiters: { method: string; pred: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
+  for (const method of ['mlo/jobState', 'mlo/jobEvent', 'mlo/jobLog', 'window/showMessage']) {
+    connection.onNotification(method, (params: unknown) => {
+      notifications.push({ method, params });
+      for (const w of [...noteWaiters]) {
+        if (w.method === method && w.pred(params)) {
+          noteWaiters.splice(noteWaiters.indexOf(w), 1);
+          w.resolve(params);
+        }
+      }
+    });
+  }
   connection.listen();
   const init = (await connection.sendRequest('initialize', {
     processId: process.pid,
@@ -81,6 +106,15 @@ export async function startClient(capabilities: ClientCapabilities = {}, initial
     change: (uri, version, text) =>
       connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] }),
     stderr: () => err,
+    notifications,
+    notification<T>(method: string, pred: (p: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+      const seen = notifications.find((n) => n.method === method && pred(n.params as T));
+      if (seen) return Promise.resolve(seen.params as T);
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${method} within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+        noteWaiters.push({ method, pred: (p) => pred(p as T), resolve: (p) => (clearTimeout(timer), resolve(p as T)) });
+      });
+    },
     async close() {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       await connection.sendRequest('shutdown');

@@ -13,8 +13,10 @@ export interface Analysis {
   readonly text: string;
   readonly lines: LineIndex;
   readonly result: CheckResult;
+  /** Where data files are read from (completion reads a csv header the checker could not reach). */
+  readonly fs: FileSystem;
 }
 
 export function analyze(path: string, text: string, version: number, fs: FileSystem): Analysis {
-  return { path, version, text, lines: new LineIndex(text), result: check(text, { path, fs }) };
+  return { path, version, text, lines: new LineIndex(text), result: check(text, { path, fs }), fs };
 }

@@ -33,11 +33,18 @@ export interface MloInitializationOptions {
   /** The workspace is trusted; when false the server must refuse `mlo/startJob`. */
   workspaceTrusted: boolean;
   settings: MloSettings;
+  /**
+   * The command that runs jobs, before its arguments (`run FILE --json ...`), e.g.
+   * `["node", "/path/to/bin/mlo.js"]`. Default: the repository's bin/mlo.js beside the
+   * server, else `mlo` on the PATH. The environment variable MLO_RUNNER (a JSON array) overrides both.
+   */
+  runner?: string[];
 }
 
 /** The `mlo.*` settings, also sent as `workspace/didChangeConfiguration` { settings: { mlo } }. */
 export interface MloSettings {
-  backend: 'auto' | 'onnx' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+  /** As `mlo run --backend`: auto, onnx (compiled), gpu / node / wasm / cpu (TensorFlow.js eager). */
+  backend: 'auto' | 'onnx' | 'gpu' | 'node' | 'wasm' | 'cpu';
   /** e.g. "4GiB"; null: the device's memory. */
   memoryBudget: string | null;
   maxConcurrentJobs: number;
@@ -57,6 +64,8 @@ export interface StartJobParams {
   level?: string;
   /** Overrides the `mlo.backend` setting for this job. */
   backend?: MloSettings['backend'];
+  /** Overrides the file's `run { steps }` (a short trial run). */
+  steps?: number;
 }
 export interface StartJobResult {
   jobId: string;

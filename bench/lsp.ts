@@ -1,0 +1,117 @@
+// Language server latency over real stdio, as an editor sees it: from `didChange` to the
+// `publishDiagnostics` of that version, and the round trip of hover and completion requests at
+// identifiers of the current version. On every sample and on a generated 2,000-line program.
+// Runs the compiled server (out/, after `npm run build`) when present, else the sources via tsx.
+//   npm run bench -- lsp [--edits N] [--requests N]
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startClient, fileUri, type Client } from '../test/support/lsp-client.js';
+import { LineIndex } from '../server/src/syntax/line-index.js';
+import { generateProgram } from './parse-gen.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+
+function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+const stats = (xs: readonly number[]) => ({ n: xs.length, p50: round(quantile(xs, 0.5)), p95: round(quantile(xs, 0.95)), max: round(Math.max(...xs)) });
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Offsets of identifiers (where hovers and completions are asked), deterministic. */
+function identifierOffsets(text: string, count: number): number[] {
+  const all = [...text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].filter((m) => !text.slice(text.lastIndexOf('\n', m.index!) + 1, m.index!).includes('#')).map((m) => m.index! + 1);
+  const out: number[] = [];
+  for (let i = 0; i < count && all.length; i++) out.push(all[(i * 7919) % all.length]!);
+  return out;
+}
+
+async function measureFile(client: Client, path: string, text: string, edits: number, requests: number) {
+  const uri = fileUri(path);
+  let version = 1;
+  await client.open(uri, text, version);
+  await client.diagnostics(uri, (p) => p.version === version, 60_000);
+  const diag: number[] = [];
+  // Each edit toggles a trailing comment on the last line: a real change that keeps the program valid.
+  for (let i = 0; i < edits; i++) {
+    const next = i % 2 === 0 ? `${text}# edit ${i}\n` : text;
+    const t0 = performance.now();
+    await client.change(uri, ++version, next);
+    await client.diagnostics(uri, (p) => p.version === version, 60_000);
+    diag.push(performance.now() - t0);
+  }
+  const current = edits % 2 === 1 ? `${text}# edit ${edits - 1}\n` : text;
+  const lines = new LineIndex(current);
+  const hover: number[] = [];
+  const completion: number[] = [];
+  for (const o of identifierOffsets(current, requests)) {
+    const position = lines.positionAt(o);
+    let t0 = performance.now();
+    await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+    hover.push(performance.now() - t0);
+    t0 = performance.now();
+    await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position });
+    completion.push(performance.now() - t0);
+  }
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  return { diag, hover, completion, lines: current.split('\n').length };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const arg = (name: string, d: number) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? Number(args[i + 1]) : d;
+  };
+  const edits = arg('--edits', 40);
+  const requests = arg('--requests', 100);
+  const built = existsSync(join(root, 'out/server/src/lsp/main.js'));
+  const load = loadavg();
+  const client = await startClient({}, undefined, { built });
+  const files: { name: string; path: string; text: string }[] = readdirSync(join(root, 'samples'))
+    .filter((f) => f.endsWith('.mlo'))
+    .map((f) => ({ name: f, path: resolve(root, 'samples', f), text: readFileSync(join(root, 'samples', f), 'utf8') }));
+  // The generated program reads samples/data/digits.csv: give it a path beside the samples.
+  files.push({ name: 'generated-2000-lines', path: resolve(root, 'samples', 'bench-generated.mlo'), text: generateProgram(2000) });
+
+  const rows: Record<string, unknown>[] = [];
+  const all = { diag: [] as number[], hover: [] as number[], completion: [] as number[] };
+  const gen = { diag: [] as number[], hover: [] as number[], completion: [] as number[] };
+  try {
+    for (const f of files) {
+      const r = await measureFile(client, f.path, f.text, edits, requests);
+      const target = f.name.startsWith('generated') ? gen : all;
+      target.diag.push(...r.diag);
+      target.hover.push(...r.hover);
+      target.completion.push(...r.completion);
+      rows.push({ file: f.name, lines: r.lines, diagnostics: stats(r.diag), hover: stats(r.hover), completion: stats(r.completion) });
+      console.log(`${f.name.padEnd(36)} ${String(r.lines).padStart(5)} lines  diagnostics p50 ${stats(r.diag).p50} p95 ${stats(r.diag).p95} ms  hover p95 ${stats(r.hover).p95} ms  completion p95 ${stats(r.completion).p95} ms`);
+    }
+  } finally {
+    await client.close();
+  }
+  const both = (k: 'diag' | 'hover' | 'completion') => [...all[k], ...gen[k]];
+  const summary = {
+    samples: { diagnostics: stats(all.diag), hover: stats(all.hover), completion: stats(all.completion) },
+    generated2000: { diagnostics: stats(gen.diag), hover: stats(gen.hover), completion: stats(gen.completion) },
+    overall: { diagnostics: stats(both('diag')), hover: stats(both('hover')), completion: stats(both('completion')) },
+  };
+  const result = {
+    date: new Date().toISOString(),
+    server: built ? 'out/server/src/lsp/main.js (compiled)' : 'server/src/lsp/main.ts (tsx)',
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: round(totalmem() / 2 ** 30), loadavg1: round(load[0]!), node: process.version },
+    edits, requests, debounceMs: 10,
+    targets: { diagnosticsP95Ms: 30, hoverP95Ms: 10, completionP95Ms: 10 },
+    summary, files: rows,
+  };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'lsp.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`samples: diagnostics p95 ${summary.samples.diagnostics.p95} ms, hover p95 ${summary.samples.hover.p95} ms, completion p95 ${summary.samples.completion.p95} ms`);
+  console.log(`generated 2000 lines: diagnostics p95 ${summary.generated2000.diagnostics.p95} ms, hover p95 ${summary.generated2000.hover.p95} ms, completion p95 ${summary.generated2000.completion.p95} ms`);
+  console.log(`load average at start ${round(load[0]!)} on ${cpus().length} cores; server: ${result.server}`);
+  console.log(`diagnostics_p95_ms=${summary.overall.diagnostics.p95} hover_p95_ms=${summary.overall.hover.p95} completion_p95_ms=${summary.overall.completion.p95}`);
+}

@@ -1,0 +1,71 @@
+// The memory estimator as the editor features see it: hovers, code lenses, inlay hints and
+// code actions ask this module for a level's memory and compute per differentiation mode. The
+// default estimator is server/src/estimate/ through the adapter in estimator.ts; tests may swap
+// it with `setEstimator`. Without one (or when it fails) features show the checker's facts
+// (owned parameters, steps, optimizer, mode, paths) instead.
+import type { Analysis } from './analysis.js';
+import { estimateAnalysis } from './estimator.js';
+
+export interface ModeCost {
+  mode: string;
+  /** The mode with its options as written in a file (`truncated(steps: 12)`); defaults to `mode`. */
+  label?: string;
+  /** Predicted peak bytes of one outer step with this mode at this level; null when unknown. */
+  peakBytes: number | null;
+  /** Compute per outer step, in forward+backward passes, when the estimator gives it. */
+  computePasses?: number;
+  /** The mode cannot serve here (a middle level, no lower level, ...). */
+  unavailable?: string;
+}
+
+export interface LevelEstimate {
+  level: string;
+  /** The mode the file chose (or the default). */
+  chosen: string;
+  /** Every mode the estimator priced, the chosen one included. */
+  modes: ModeCost[];
+  /** The run's memory budget in bytes, when the file gives one. */
+  budget?: number;
+  /** The mode the estimator recommends, with why. */
+  recommendation?: { mode: string; reason: string };
+  /** The estimator's own rendering of the table, shown in hovers when present. */
+  markdown?: string;
+}
+
+export type Estimator = (a: Analysis) => ReadonlyMap<string, LevelEstimate> | undefined;
+
+let estimator: Estimator | undefined = estimateAnalysis;
+const cache = new WeakMap<Analysis, ReadonlyMap<string, LevelEstimate> | null>();
+
+/** Registers the estimator adapter (once, at server start); undefined removes it. */
+export function setEstimator(e: Estimator | undefined): void {
+  estimator = e;
+}
+
+/** The estimates of every level of an analysis, or undefined without an estimator (or on its failure). */
+export function levelEstimates(a: Analysis): ReadonlyMap<string, LevelEstimate> | undefined {
+  if (!estimator) return undefined;
+  if (cache.has(a)) return cache.get(a) ?? undefined;
+  let r: ReadonlyMap<string, LevelEstimate> | undefined;
+  try {
+    r = estimator(a);
+  } catch {
+    r = undefined; // an estimator bug must not break hovers
+  }
+  cache.set(a, r ?? null);
+  return r;
+}
+
+export function chosenCost(e: LevelEstimate): ModeCost | undefined {
+  return e.modes.find((m) => m.mode === e.chosen);
+}
+
+/** Modes that serve this level and fit the budget, cheapest first (for "switch to" actions). */
+export function cheaperModes(e: LevelEstimate): { mode: string; peakBytes: number; saves: number }[] {
+  const chosen = chosenCost(e)?.peakBytes;
+  if (chosen == null) return [];
+  return e.modes
+    .filter((m) => m.mode !== e.chosen && !m.unavailable && m.peakBytes !== null && m.peakBytes < chosen && (e.budget === undefined || m.peakBytes <= e.budget))
+    .map((m) => ({ mode: m.label ?? m.mode, peakBytes: m.peakBytes!, saves: chosen - m.peakBytes! }))
+    .sort((a, b) => a.peakBytes - b.peakBytes);
+}
