@@ -29,10 +29,9 @@ export function generateProgram(lines: number): string {
   return `${out.join('\n')}\n`;
 }
 
-/** One group of declarations: data splits, a model, params and a bilevel pair of levels. */
+/** One group of declarations: data splits, a model, params and a bilevel pair of levels (a program with many independent bilevel problems checks with no diagnostics). */
 function group(g: number): string[] {
   const width = 8 + (g % 5) * 8;
-  const prev = g > 0 ? ` above tune${g - 1}` : '';
   return [
     `# group ${g}: data reweighting with a weighting net`,
     `data noisy${g} = csv("data/digits.csv", label: label, rows: 0..1400, batch: 64, shuffle, corrupt: 0.4)`,
@@ -50,7 +49,7 @@ function group(g: number): string[] {
     '  steps 5',
     '}',
     '',
-    `level tune${g}${prev} {`,
+    `level tune${g} above fit${g} {`,
     `  params weight${g}, logwd${g}, loglr${g}`,
     `  loss mean(cross_entropy(net${g}(valid${g}.x), valid${g}.y))`,
     '  optimizer adam(lr: 1e-3)',

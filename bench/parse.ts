@@ -1,0 +1,55 @@
+// Parse + check speed: a generated 5,000-line program and every sample, median of repeated runs
+// after warm-up. Prints a table, writes bench/results/parse.json, and ends with the line
+// `parse_check_5000_lines_ms=<median>` (the issue's target: under 50 ms on this machine).
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { parse } from '../server/src/syntax/parse.js';
+import { check } from '../server/src/model/check.js';
+import { nodeFileSystem } from '../server/src/model/file-system.js';
+import { generateProgram } from './parse-gen.js';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(fn: () => void, warmup: number, runs: number): { median: number; min: number } {
+  for (let i = 0; i < warmup; i++) fn();
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    ts.push(performance.now() - t0);
+  }
+  return { median: median(ts), min: Math.min(...ts) };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 21);
+  const samplesDir = resolve('samples');
+  const rows: { input: string; lines: number; parseMs: number; checkMs: number; checkMinMs: number; diagnostics: number }[] = [];
+
+  const measure = (input: string, text: string, path: string) => {
+    const p = time(() => parse(text), 5, runs);
+    const c = time(() => check(text, { path, fs: nodeFileSystem }), 5, runs);
+    const diagnostics = check(text, { path, fs: nodeFileSystem }).diagnostics.length;
+    rows.push({ input, lines: text.split('\n').length - 1, parseMs: p.median, checkMs: c.median, checkMinMs: c.min, diagnostics });
+  };
+
+  // The generated file sits in samples/ so that its data paths resolve to samples/data/.
+  measure('generated 5,000 lines', generateProgram(5000), join(samplesDir, 'generated.mlo'));
+  for (const f of readdirSync(samplesDir).filter((f) => f.endsWith('.mlo')).sort()) {
+    measure(f, readFileSync(join(samplesDir, f), 'utf8'), join(samplesDir, f));
+  }
+
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()[0]!.toFixed(2)}; node ${process.version}; ${runs} runs after 5 warm-up`);
+  console.log('| input | lines | parse ms (median) | parse + check ms (median) | parse + check ms (min) | diagnostics |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.input} | ${r.lines} | ${r.parseMs.toFixed(2)} | ${r.checkMs.toFixed(2)} | ${r.checkMinMs.toFixed(2)} | ${r.diagnostics} |`);
+  }
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/parse.json', JSON.stringify({ date: new Date().toISOString(), load: loadavg()[0], runs, rows }, null, 2));
+  console.log(`parse_check_5000_lines_ms=${rows[0]!.checkMs.toFixed(2)}`);
+}
