@@ -6,19 +6,21 @@ import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 import { keywords, patterns, punctuation, units, type Keyword } from '../../../grammar/tokens.js';
 import type { Comment, SyntaxProblem } from './ast.js';
 
+/** Category of every token the parser sees: what recovery steps over ("any token but the end"). */
+export const AnyToken = createToken({ name: 'Any', pattern: Lexer.NA });
 /** Category shared by identifiers and keywords. */
-export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
+export const Name = createToken({ name: 'Name', pattern: Lexer.NA, categories: [AnyToken] });
 export const Identifier = createToken({
   name: 'Identifier',
   pattern: new RegExp(patterns.identifier),
-  categories: [Name],
+  categories: [Name, AnyToken],
 });
 
 const keywordTypes = new Map<Keyword, TokenType>();
 for (const kw of keywords) {
   keywordTypes.set(
     kw,
-    createToken({ name: `Kw_${kw}`, pattern: new RegExp(kw), longer_alt: Identifier, categories: [Name] }),
+    createToken({ name: `Kw_${kw}`, pattern: new RegExp(kw), longer_alt: Identifier, categories: [Name, AnyToken] }),
   );
 }
 
@@ -31,11 +33,13 @@ export function keywordToken(kw: Keyword): TokenType {
 export const NumberTok = createToken({
   name: 'Number',
   pattern: new RegExp(`${patterns.number}${patterns.unitSuffix}?`),
+  categories: [AnyToken],
 });
-export const StringTok = createToken({ name: 'String', pattern: new RegExp(patterns.string) });
+export const StringTok = createToken({ name: 'String', pattern: new RegExp(patterns.string), categories: [AnyToken] });
 export const UnterminatedString = createToken({
   name: 'UnterminatedString',
   pattern: new RegExp(patterns.unterminatedString),
+  categories: [AnyToken],
 });
 export const CommentTok = createToken({ name: 'Comment', pattern: new RegExp(patterns.comment), group: 'comments' });
 const WhiteSpace = createToken({
@@ -47,7 +51,7 @@ const WhiteSpace = createToken({
 
 const punctuationTypes = new Map<string, TokenType>();
 for (const p of punctuation) {
-  punctuationTypes.set(p.name, createToken({ name: p.name, pattern: p.text }));
+  punctuationTypes.set(p.name, createToken({ name: p.name, pattern: p.text, categories: [AnyToken] }));
 }
 
 /** The token type of a punctuation token by its name in grammar/tokens.ts (`LParen`, `DotDot`, ...). */
@@ -70,6 +74,7 @@ export const allTokens: TokenType[] = [
   ...[...keywordTypes.entries()].sort((a, b) => b[0].length - a[0].length).map(([, t]) => t),
   Identifier,
   Name,
+  AnyToken,
 ];
 
 const lexer = new Lexer(allTokens, {

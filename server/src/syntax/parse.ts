@@ -1,7 +1,7 @@
 // Entry point of the syntax layer: text → (Program, problems). Never throws.
 import type { ParseResult, Span, SyntaxProblem } from './ast.js';
 import { lex } from './lexer.js';
-import { Parser } from './parser.js';
+import { parser } from './parser.js';
 import { TokenStream } from './token-stream.js';
 
 export function parse(text: string): ParseResult {
@@ -18,9 +18,8 @@ export function parse(text: string): ParseResult {
     };
     return { program: { kind: 'Program', decls: [], comments: [], range: { start: 0, end: src.length } }, problems: [problem] };
   }
-  const { program, problems } = new Parser(
-    new TokenStream(src, lexed.tokens, lexed.problems.map((p) => p.range.start)),
-  ).parseProgram(lexed.comments, src.length);
+  const ts = new TokenStream(src, lexed.tokens, lexed.problems.map((p) => p.range.start));
+  const { program, problems } = parser.parseProgram(ts, lexed.tokens, lexed.comments, src.length);
   if (lexed.problems.length === 0) return { program, problems };
   // A parser problem touching rejected characters (`données`: the name `donn`) repeats the
   // lexer's; keep the lexer's. Then one list in text order for the editor.

@@ -1,24 +1,24 @@
-// A recursive-descent parser over the chevrotain token stream, producing the AST of ast.ts.
+// The parser of .mlo: a chevrotain EmbeddedActionsParser whose rules build the AST of ast.ts
+// directly. Built once (module level, one performSelfAnalysis) and reused for every parse.
 //
-// Why hand-written rather than a chevrotain grammar: the two properties that matter most here
-// — one problem per typo, and messages that name what is open ("expected ')' to close the call
-// to mlp") — need recovery decisions that depend on the statement being parsed; written out
-// directly they are short and predictable, and there is no grammar to build or self-analyse.
-//
-// Recovery (docs/syntax.md):
-// - A missing `)`, `]`, `}`, `=`, `,` is reported once, at the point where it belongs, and
-//   parsing goes on as if it were there.
-// - A token that fits nowhere is reported and skipped to the next resynchronisation point:
-//   a declaration keyword at top level; a statement keyword of the block, `}` or a declaration
-//   inside `level { }` / `run { }`.
-// - After a problem, further problems are dropped until a token is consumed normally, so a
-//   cascade at one spot shows as one problem.
-// - Keywords are names everywhere except where a statement starts. In the middle of an
-//   expression a keyword counts as the start of the next statement only when a value follows it
-//   (`steps 100`, `loss mean(...)`), which never happens in a valid expression.
+// Chevrotain decides between alternatives on the next token (LL(1)); where that is not enough —
+// keywords are names except where a statement starts, a line break ends a call — the gates ask
+// the TokenStream (parser-base.ts); an alternative that can consume nothing is chosen by its gate
+// alone (lookahead.ts). Recovery (docs/syntax.md) is written into the grammar as
+// alternatives, so that each problem is reported once, where it belongs, naming what is open:
+// - a missing `)`, `]`, `}`, `=`, `,`, `:`, `from` is an empty alternative that reports it and
+//   goes on as if it were there (single-token insertion);
+// - one stray token before an expected one is stepped over (single-token deletion);
+// - a token that fits nowhere is reported and `Any` tokens are skipped to the next re-sync point:
+//   a declaration at top level; a statement of the block, `}` or a declaration in a block.
+// Chevrotain's own recovery (recoveryEnabled) stays on as the backstop for anything the
+// alternatives did not foresee; its errors get the wording of messages.ts.
+import type { DSLMethodOpts, IOrAlt, IRecognitionException, IToken } from 'chevrotain';
 import {
   declarationKeywords,
+  levelSettingKeywords,
   levelStatementKeywords,
+  runSettingKeywords,
   runStatementKeywords,
   units,
   type Keyword,
@@ -35,6 +35,7 @@ import type {
   LevelDecl,
   LevelStmt,
   ModelDecl,
+  NumberLit,
   ParamDecl,
   ParamsStmt,
   Program,
@@ -43,16 +44,13 @@ import type {
   SettingStmt,
   Span,
   SyntaxProblem,
-  SyntaxProblemKind,
 } from './ast.js';
-import { splitNumber, unitFactor } from './lexer.js';
+import { keywordToken, Name, NumberTok, punctuationToken, splitNumber, StringTok, unitFactor, UnterminatedString } from './lexer.js';
+import { calleeLabel, levelStatementList, runStatementList } from './messages.js';
+import { declKeywords, levelKeywords, ParserBase, runKeywords } from './parser-base.js';
 import { suggest } from './suggest.js';
 import type { TokenStream } from './token-stream.js';
 
-const declKeywords = new Set<Keyword>(declarationKeywords);
-const levelKeywords = new Set<Keyword>(levelStatementKeywords);
-const runKeywords = new Set<Keyword>(runStatementKeywords);
-const statementStarters = new Set<Keyword>([...declarationKeywords, ...levelStatementKeywords, ...runStatementKeywords]);
 const unitList = units.map((u) => u.text).join(', ');
 
 /** Deeper nesting than this is reported instead of overflowing the stack. */
@@ -60,151 +58,125 @@ const MAX_DEPTH = 200;
 
 type BlockKind = 'level' | 'run';
 
-export class Parser {
-  private i = 0;
-  /** End offset of the last token consumed. */
-  private prevEnd = 0;
-  private readonly problems: SyntaxProblem[] = [];
-  /** False from a reported problem until the next normally consumed token: problems in between are echoes. */
-  private consumedSinceProblem = true;
+const LParen = punctuationToken('LParen');
+const RParen = punctuationToken('RParen');
+const LBracket = punctuationToken('LBracket');
+const RBracket = punctuationToken('RBracket');
+const LBrace = punctuationToken('LBrace');
+const RBrace = punctuationToken('RBrace');
+const Comma = punctuationToken('Comma');
+const Colon = punctuationToken('Colon');
+const Semicolon = punctuationToken('Semicolon');
+const Equals = punctuationToken('Equals');
+const Dot = punctuationToken('Dot');
+const DotDot = punctuationToken('DotDot');
+const Arrow = punctuationToken('Arrow');
+const Plus = punctuationToken('Plus');
+const Minus = punctuationToken('Minus');
+const Star = punctuationToken('Star');
+const Slash = punctuationToken('Slash');
+const Caret = punctuationToken('Caret');
+const Kw = keywordToken;
+
+/** Placeholders for rule arguments during chevrotain's grammar recording (rules run once with none). */
+const noSpan = { start: 0, end: 0 };
+const recordingCall = (): Call => ({ kind: 'Call', callee: { kind: 'ErrorExpr', range: noSpan }, args: [], parens: { ...noSpan }, range: { ...noSpan } });
+/** What the pending-argument fields hold between parses (so the parser keeps no document alive). */
+const placeholderCall = recordingCall();
+
+// Alternatives are built with these rather than as `{ ALT: () => ... }` literals: a function
+// written as an object property gets a name defined on it at every evaluation under tsx
+// (esbuild's keepNames), which made the parser ten times slower. The hot rules go further and
+// build their alternatives once (`*Alts` fields), passing what they need through `this`.
+function alt<T>(ALT: () => T): IOrAlt<T> {
+  return { ALT };
+}
+function when<T>(GATE: () => boolean, ALT: () => T): IOrAlt<T> {
+  return { GATE, ALT };
+}
+function loop<T>(GATE: () => boolean, DEF: () => T): DSLMethodOpts<T> {
+  return { GATE, DEF };
+}
+
+/** An open call: where its `(` is, the doubled `(` found just inside it, and the state of its argument loop. */
+interface CallFrame {
+  open: number;
+  extraOpen: number;
+  call: Call;
+  label: string;
+  done: boolean;
+}
+
+class MloParser extends ParserBase {
   private depth = 0;
   /** Parentheses (calls and groups) open around the current token. */
   private parenDepth = 0;
-  /** Open calls, innermost last: where each `(` is, and how many doubled `(` were found just inside it. */
-  private readonly callFrames: { open: number; extraOpen: number }[] = [];
-  private readonly decls: Decl[] = [];
+  /** Open calls, innermost last. */
+  private callFrames: CallFrame[] = [];
+  private decls: Decl[] = [];
+  /** The first operand and start of the argValue being finished (read by argValueAlts on entry). */
+  private pendingFirst: Expr = { kind: 'ErrorExpr', range: noSpan };
+  private pendingStart = 0;
 
-  constructor(private readonly ts: TokenStream) {
-    this.consumedSinceProblem = !ts.afterBadChars.has(0);
+  /** The errors of chevrotain's own recovery in the last parse (the tests check it never has to act). */
+  recoveryErrors: IRecognitionException[] = [];
+
+  constructor() {
+    super();
+    this.performSelfAnalysis();
   }
 
-  // ---------------------------------------------------------------- token helpers
-
-  private kind(j = this.i): string {
-    return this.ts.kinds[j]!;
-  }
-  private kw(j = this.i): Keyword | null {
-    return this.ts.keywords[j]!;
-  }
-  private start(j = this.i): number {
-    return this.ts.starts[j]!;
-  }
-  private at(kind: string): boolean {
-    return this.ts.kinds[this.i] === kind;
-  }
-  private advance(): void {
-    if (this.i < this.ts.eof) {
-      this.prevEnd = this.ts.ends[this.i]!;
-      this.i++;
-      // Past characters the lexer rejected, the parser's next complaint would repeat the lexer's.
-      this.consumedSinceProblem = !this.ts.afterBadChars.has(this.i);
+  parseProgram(ts: TokenStream, tokens: IToken[], comments: Comment[], textLength: number): { program: Program; problems: SyntaxProblem[] } {
+    this.begin(ts, tokens);
+    this.recoveryErrors = [];
+    this.depth = 0;
+    this.parenDepth = 0;
+    this.callFrames = [];
+    this.decls = [];
+    let problems: SyntaxProblem[];
+    try {
+      this.program();
+      problems = this.problems;
+      this.recoveryErrors = this.errors;
+      if (this.recoveryErrors.length) {
+        problems = [...problems, ...this.chevrotainProblems(this.recoveryErrors)].sort((a, b) => a.range.start - b.range.start);
+      }
+    } catch (e) {
+      // Never reached by design (the property tests check it); kept so a bug costs one
+      // problem, not the editor's whole analysis.
+      problems = this.problems;
+      problems.push({
+        kind: 'unexpected-token',
+        message: `internal parser error: ${e instanceof Error ? e.message : String(e)}`,
+        range: this.tokenRange(Math.min(this.i, ts.eof)),
+      });
     }
-  }
-  /** Skips a token during recovery: it does not end the quiet period after a problem. */
-  private skip(): void {
-    if (this.i < this.ts.eof) {
-      this.prevEnd = this.ts.ends[this.i]!;
-      this.i++;
-    }
-  }
-  private eat(kind: string): boolean {
-    if (this.ts.kinds[this.i] === kind) {
-      this.advance();
-      return true;
-    }
-    return false;
-  }
-  private tokenRange(j = this.i): Span {
-    return { start: this.ts.starts[j]!, end: this.ts.ends[j]! };
-  }
-  private here(): Span {
-    return { start: this.prevEnd, end: this.prevEnd };
-  }
-  /** The current token if it is on the line of the previous one, else the point after the previous token. */
-  private foundRange(): Span {
-    if (this.at('eof') || this.onNewLine()) return this.here();
-    return this.tokenRange();
-  }
-  private onNewLine(j = this.i): boolean {
-    return this.ts.newlineBetween(this.prevEnd, this.start(j));
-  }
-  private isName(j = this.i): boolean {
-    return this.ts.kinds[j] === 'name';
+    const program: Program = { kind: 'Program', decls: this.decls, comments, range: { start: 0, end: textLength } };
+    this.decls = [];
+    this.callFrames = [];
+    this.pendingCall = this.pendingFirst = this.postfixExpr = placeholderCall;
+    this.finish();
+    return { program, problems };
   }
 
-  private problem(kind: SyntaxProblemKind, message: string, range: Span): void {
-    if (!this.consumedSinceProblem) return;
-    this.problems.push({ kind, message, range });
-    this.consumedSinceProblem = false;
-  }
-
-  /** A token that should be here is not: reported at the point where it belongs. */
-  private missing(message: string): void {
-    this.problem('missing-token', message, this.here());
-  }
-
-  /**
-   * Whether a keyword in a place where a name could also stand starts the next statement or
-   * declaration. It does when a value follows it (`steps 100`, `run {`, `params net`), except
-   * when what follows is itself a keyword with a value after it: in `loss a * steps` followed by
-   * `optimizer sgd`, `steps` is the last operand and `optimizer` starts the statement.
-   */
-  private startsStatement(j = this.i): boolean {
-    const kw = this.ts.keywords[j];
-    if (kw === null || kw === undefined || !statementStarters.has(kw)) return false;
-    const next = this.ts.kinds[j + 1];
-    if (next === 'number' || next === 'string' || next === 'ustring' || next === '{') return true;
-    if (next !== 'name') return false;
-    const nextKw = this.ts.keywords[j + 1];
-    if (nextKw === null || nextKw === undefined || !statementStarters.has(nextKw)) return true;
-    const after = this.ts.kinds[j + 2];
-    return !(after === 'name' || after === 'number' || after === 'string' || after === 'ustring' || after === '{');
-  }
-
-  /** A declaration keyword in a place where a declaration can really start (`level NAME`, `run {`). */
-  private startsDeclaration(j = this.i): boolean {
-    const kw = this.ts.keywords[j];
-    if (kw === null || kw === undefined || !declKeywords.has(kw)) return false;
-    return kw === 'run' ? this.ts.kinds[j + 1] === '{' : this.ts.kinds[j + 1] === 'name';
-  }
-
-  private canStartOperand(j = this.i): boolean {
-    const k = this.ts.kinds[j];
-    if (k === 'name') return !this.startsStatement(j);
-    return k === 'number' || k === 'string' || k === 'ustring' || k === '(' || k === '[' || k === '-';
-  }
-
-  /** Where the expression about to be parsed starts (its first token, or the error point). */
-  private exprStart(): number {
-    return this.canStartOperand() ? this.start() : this.prevEnd;
-  }
-
-  private ident(j = this.i): Ident {
-    return { kind: 'Ident', name: this.ts.images[j]!, range: this.tokenRange(j) };
-  }
+  // ---------------------------------------------------------------- small pieces used by several rules
 
   /** A name where one is required; a missing one is reported and stands as an empty name. */
-  private expectName(message: string): Ident {
-    if (this.isName() && !this.startsStatement()) {
-      const id = this.ident();
-      this.advance();
-      return id;
-    }
-    this.problem('missing-token', message, this.foundRange());
-    return { kind: 'Ident', name: '', range: this.here() };
-  }
-
-  /**
-   * `kind` is next, or one stray token stands before it (`data d d = ...`): that token is
-   * reported and skipped. Returns false (nothing reported) when neither holds.
-   */
-  private eatAfterStray(kind: string): boolean {
-    if (this.eat(kind)) return true;
-    if (this.kind(this.i + 1) !== kind || this.at('eof')) return false;
-    this.problem('unexpected-token', `unexpected ${this.ts.describe(this.i)} before '${kind}'`, this.tokenRange());
-    this.skip();
-    this.skip();
-    return true;
+  private expectName(idx: number, message: string): Ident {
+    return this.or(idx, [
+      when(
+        () => !this.startsStatement(),
+        () => {
+          const id = this.ident();
+          this.take(idx, Name);
+          return id;
+        },
+      ),
+      alt(() => {
+        this.problem('missing-token', message, this.foundRange());
+        return { kind: 'Ident', name: '', range: this.here() } satisfies Ident;
+      }),
+    ]);
   }
 
   private errorExpr(): ErrorExpr {
@@ -213,37 +185,31 @@ export class Parser {
 
   // ---------------------------------------------------------------- program and declarations
 
-  parseProgram(comments: Comment[], textLength: number): { program: Program; problems: SyntaxProblem[] } {
-    try {
-      while (!this.at('eof')) {
-        const kw = this.kw();
-        if (kw !== null && declKeywords.has(kw)) {
-          this.decls.push(this.parseDecl(kw));
-          continue;
-        }
-        this.reportStrayAtTop();
-        do this.skip();
-        while (!this.at('eof') && !this.startsDeclaration());
-      }
-    } catch (e) {
-      // Never reached by design (the property tests check it); kept so a bug costs one
-      // problem, not the editor's whole analysis.
-      this.problems.push({
-        kind: 'unexpected-token',
-        message: `internal parser error: ${e instanceof Error ? e.message : String(e)}`,
-        range: this.tokenRange(Math.min(this.i, this.ts.eof)),
-      });
-    }
-    const program: Program = {
-      kind: 'Program',
-      decls: this.decls,
-      comments,
-      range: { start: 0, end: textLength },
-    };
-    return { program, problems: this.problems };
-  }
+  private readonly program = this.RULE('program', () => {
+    const alts = [
+      when(
+        () => declKeywords.has(this.kw()!),
+        () => void this.decls.push(this.SUBRULE(this.decl)),
+      ),
+      alt(() => this.SUBRULE(this.strayAtTop)),
+    ];
+    this.MANY(() => this.OR(alts));
+  });
+
+  /** A token where a declaration should start: reported, then skipped with what follows up to the next declaration. */
+  private readonly strayAtTop = this.RULE('strayAtTop', () => {
+    this.reportStrayAtTop();
+    this.skip(1);
+    this.MANY(
+      loop(
+        () => !this.startsDeclaration(),
+        () => this.skip(2),
+      ),
+    );
+  });
 
   private reportStrayAtTop(): void {
+    if (this.RECORDING_PHASE) return;
     const kw = this.kw();
     const found = this.ts.describe(this.i);
     if (kw !== null && (levelKeywords.has(kw) || runKeywords.has(kw))) {
@@ -263,127 +229,181 @@ export class Parser {
     }
   }
 
-  private parseDecl(kw: Keyword): Decl {
-    const start = this.start();
-    const kwText = kw;
-    this.advance();
-    switch (kw) {
-      case 'data':
-      case 'model': {
-        const name = this.expectName(`expected a name after '${kwText}'`);
-        const spec = this.parseAssignedSpec(kw, name);
-        const range = { start, end: this.prevEnd };
-        return kw === 'data'
-          ? ({ kind: 'Data', name, source: spec, range } satisfies DataDecl)
-          : ({ kind: 'Model', name, spec, range } satisfies ModelDecl);
-      }
-      case 'param':
-        return this.parseParam(start);
-      case 'level':
-        return this.parseLevel(start);
-      default:
-        return this.parseRun(start);
-    }
-  }
+  private readonly declAlts = [
+    alt((): Decl => this.SUBRULE(this.specDecl)),
+    alt((): Decl => this.SUBRULE(this.paramDecl)),
+    alt((): Decl => this.SUBRULE(this.levelDecl)),
+    alt((): Decl => this.SUBRULE(this.runDecl)),
+  ];
+  private readonly decl = this.RULE('decl', (): Decl => this.OR(this.declAlts));
 
-  /** `= csv(...)` of a data declaration or `= mlp(...)` of a model. */
-  private parseAssignedSpec(kw: 'data' | 'model', name: Ident): Call | ErrorExpr {
+  /** `data NAME = csv(...)` / `model NAME = mlp(...)`. */
+  private readonly specDecl = this.RULE('specDecl', (): DataDecl | ModelDecl => {
+    const start = this.start();
+    const kw = this.OR([
+      alt(() => (this.take(1, Kw('data')), 'data' as const)),
+      alt(() => (this.take(1, Kw('model')), 'model' as const)),
+    ]);
+    const name = this.expectName(1, `expected a name after '${kw}'`);
     const what = kw === 'data' ? 'a data source such as csv(...)' : 'a model such as mlp(...)';
     const label = `${kw} ${name.name}`.trim();
-    if (!this.eatAfterStray('=')) {
-      if (this.canStartOperand()) {
-        this.missing(`expected '=' after '${label}'`);
-      } else {
+    const spec = this.OR2([
+      alt(() => (this.take(2, Equals), this.specValue(1, what))),
+      when(
+        () => this.strayBefore('='),
+        () => {
+          this.reportStrayBefore('=');
+          this.skip(3);
+          this.skip(3, Equals);
+          return this.specValue(2, what);
+        },
+      ),
+      when(
+        () => this.canStartOperand(),
+        () => {
+          this.missing(`expected '=' after '${label}'`);
+          return this.specValue(3, what);
+        },
+      ),
+      alt(() => {
         this.problem('missing-token', `expected '=' and ${what} after '${label}'`, this.foundRange());
         return this.errorExpr();
-      }
-    }
-    const e = this.parseExpr();
-    if (e.kind === 'Call' || e.kind === 'ErrorExpr') return e;
+      }),
+    ]);
+    const range = { start, end: this.prevEnd };
+    return kw === 'data'
+      ? ({ kind: 'Data', name, source: spec, range } satisfies DataDecl)
+      : ({ kind: 'Model', name, spec, range } satisfies ModelDecl);
+  });
+
+  /** The value of a data or model declaration: a call, or a bare name read as a call without arguments. */
+  private specValue(idx: number, what: string): Call | ErrorExpr {
+    const e = this.subrule(idx, this.expr);
+    if (this.RECORDING_PHASE || e.kind === 'Call' || e.kind === 'ErrorExpr') return e as Call;
     if (e.kind === 'Ident') return { kind: 'Call', callee: e, args: [], range: e.range };
     this.problem('expected-expression', `expected ${what}`, e.range);
     return { kind: 'ErrorExpr', range: e.range };
   }
 
-  private parseParam(start: number): ParamDecl {
-    const name = this.expectName(`expected a name after 'param'`);
+  private readonly paramDecl = this.RULE('paramDecl', (): ParamDecl => {
+    const start = this.start();
+    this.take(1, Kw('param'));
+    const name = this.expectName(1, `expected a name after 'param'`);
     const shape: Expr[] = [];
-    if (this.at('[')) {
-      this.advance();
-      this.parseList(shape, ']', `expected ']' to close the shape of ${name.name || 'the param'}`, false);
-    }
-    let init: Expr | undefined;
-    if (this.eat('=')) init = this.parseExpr();
+    this.OPTION(() => {
+      this.take(1, LBracket);
+      this.SUBRULE(this.listItems, { ARGS: [shape, `expected ']' to close the shape of ${name.name || 'the param'}`, false] });
+    });
+    const init = this.OPTION2(() => {
+      this.take(1, Equals);
+      return this.SUBRULE(this.expr);
+    });
     const decl: ParamDecl = { kind: 'Param', name, shape, range: { start, end: this.prevEnd } };
     if (init) decl.init = init;
     return decl;
-  }
+  });
 
-  private parseLevel(start: number): LevelDecl {
-    const name = this.expectName(`expected a name after 'level'`);
+  private readonly levelDecl = this.RULE('levelDecl', (): LevelDecl => {
+    const start = this.start();
+    this.take(1, Kw('level'));
+    const name = this.expectName(1, `expected a name after 'level'`);
     const label = name.name ? `level ${name.name}` : 'the level';
     const above: Ident[] = [];
-    if (this.kw() === 'above') {
-      this.advance();
-      do above.push(this.expectName(`expected the name of a level after 'above'`));
-      while (this.eat(','));
-    }
+    this.OPTION(() => {
+      this.take(1, Kw('above'));
+      above.push(this.expectName(2, `expected the name of a level after 'above'`));
+      this.MANY(() => {
+        this.take(1, Comma);
+        above.push(this.expectName(3, `expected the name of a level after 'above'`));
+      });
+    });
     const body: LevelStmt[] = [];
     const decl: LevelDecl = { kind: 'Level', name, above, body, range: { start, end: start } };
-    this.parseBlock('level', label, body);
+    this.SUBRULE(this.block, { ARGS: ['level', label, body] });
     decl.range.end = this.prevEnd;
     return decl;
-  }
+  });
 
-  private parseRun(start: number): RunDecl {
+  private readonly runDecl = this.RULE('runDecl', (): RunDecl => {
+    const start = this.start();
+    this.take(1, Kw('run'));
     const keyword = { start, end: this.prevEnd };
     const body: RunStmt[] = [];
-    this.parseBlock('run', 'the run block', body);
+    this.SUBRULE(this.block, { ARGS: ['run', 'the run block', body] });
     return { kind: 'Run', keyword, body, range: { start, end: this.prevEnd } };
-  }
+  });
+
+  // ---------------------------------------------------------------- blocks
 
   /** `{ statements }` of a level or run; a missing `{` or `}` is one problem. */
-  private parseBlock(block: BlockKind, label: string, body: (LevelStmt | RunStmt)[]): void {
-    let opened = this.eat('{');
-    if (!opened) {
-      // Stray tokens before the `{` (`level tune abve fit {`): skip them if a `{` follows soon.
-      const brace = this.findBraceAhead(block);
-      if (brace >= 0) {
-        const first = this.tokenRange();
-        this.problem(
-          'unexpected-token',
-          `unexpected ${this.ts.describe(this.i)} before the '{' of ${label}${block === 'level' && this.isName() ? suggest(this.ts.images[this.i]!, ['above']) : ''}`,
-          { start: first.start, end: this.ts.ends[brace - 1]! },
-        );
-        while (this.i < brace) this.skip();
-        opened = this.eat('{');
-      } else {
-        this.missing(`expected '{' to open the body of ${label}`);
-      }
-    }
-    const ctx = block === 'level' ? levelKeywords : runKeywords;
-    for (;;) {
-      if (this.eat('}')) return;
-      if (this.at('eof') || this.startsDeclaration()) {
-        if (opened) this.missing(`expected '}' to close ${label}`);
-        return;
-      }
-      if (this.at(';') || this.at(',')) {
-        this.advance();
-        continue;
-      }
-      const kw = this.kw();
-      if (kw !== null && ctx.has(kw)) {
-        const before = this.i;
-        body.push(block === 'level' ? this.parseLevelStmt(kw) : this.parseRunStmt(kw));
-        if (this.i === before) this.skip();
-        continue;
-      }
-      this.reportStrayInBlock(block, kw);
-      do this.skip();
-      while (!this.isBlockResync(ctx));
-    }
-  }
+  private readonly block = this.RULE(
+    'block',
+    (block: BlockKind = 'level', label = '', body: (LevelStmt | RunStmt)[] = []) => {
+      let brace = -1;
+      const opened = this.OR([
+        alt(() => (this.take(1, LBrace), true)),
+        // Stray tokens before the `{` (`level tune abve fit {`): skip them when a `{` follows soon.
+        when(
+          () => (brace = this.findBraceAhead(block)) >= 0,
+          () => {
+            this.problem(
+              'unexpected-token',
+              `unexpected ${this.ts.describe(this.i)} before the '{' of ${label}${block === 'level' && this.isName() ? suggest(this.ts.images[this.i]!, ['above']) : ''}`,
+              { start: this.start(), end: this.ts.ends[brace - 1]! },
+            );
+            this.skip(1);
+            this.MANY(
+              loop(
+                () => this.i < brace,
+                () => this.skip(2),
+              ),
+            );
+            this.take(2, LBrace);
+            return true;
+          },
+        ),
+        alt(() => (this.missing(`expected '{' to open the body of ${label}`), false)),
+      ]);
+      const ctx = block === 'level' ? levelKeywords : runKeywords;
+      let done = false;
+      const alts = [
+        alt(() => (this.take(3, RBrace), (done = true))),
+        when(
+          () => this.at('eof') || this.startsDeclaration(),
+          () => {
+            if (opened) this.missing(`expected '}' to close ${label}`);
+            done = true;
+          },
+        ),
+        alt(() => this.take(4, Semicolon)),
+        alt(() => this.take(5, Comma)),
+        when(
+          () => block === 'level' && levelKeywords.has(this.kw()!),
+          () => void body.push(this.SUBRULE(this.levelStmt)),
+        ),
+        when(
+          () => block === 'run' && runKeywords.has(this.kw()!),
+          () => void body.push(this.SUBRULE(this.runStmt)),
+        ),
+        alt(() => {
+          this.reportStrayInBlock(block);
+          this.skip(3);
+          this.MANY3(
+            loop(
+              () => !this.isBlockResync(ctx),
+              () => this.skip(4),
+            ),
+          );
+        }),
+      ];
+      this.MANY2(
+        loop(
+          () => !done,
+          () => this.OR2(alts),
+        ),
+      );
+    },
+  );
 
   /** Index of a `{` within the next few tokens before anything that ends a declaration header, or -1. */
   private findBraceAhead(block: BlockKind): number {
@@ -407,7 +427,9 @@ export class Parser {
     return this.startsStatement() || (this.kind(this.i + 1) === '(' && kw !== 'log');
   }
 
-  private reportStrayInBlock(block: BlockKind, kw: Keyword | null): void {
+  private reportStrayInBlock(block: BlockKind): void {
+    if (this.RECORDING_PHASE) return;
+    const kw = this.kw();
     const found = this.ts.describe(this.i);
     const range = this.tokenRange();
     if (kw !== null && block === 'level' && runKeywords.has(kw)) {
@@ -419,10 +441,7 @@ export class Parser {
     } else if (!this.onNewLine() && !this.afterSeparator()) {
       this.problem('unexpected-token', `unexpected ${found} after the statement`, range);
     } else {
-      const list =
-        block === 'level'
-          ? 'params, let, loss, optimizer, steps, hypergradient or proximal'
-          : 'steps, seed, backend, log, eval, checkpoint, budget, precision or report';
+      const list = block === 'level' ? levelStatementList : runStatementList;
       const hint = this.isName()
         ? suggest(this.ts.images[this.i]!, block === 'level' ? levelStatementKeywords : runStatementKeywords)
         : '';
@@ -439,105 +458,173 @@ export class Parser {
 
   // ---------------------------------------------------------------- statements
 
-  private parseLevelStmt(kw: Keyword): LevelStmt {
-    const start = this.start();
-    const keyTok = this.i;
-    this.advance();
-    switch (kw) {
-      case 'params': {
-        const items: Expr[] = [];
-        for (;;) {
-          if (this.kw() === 'reset') {
-            if (items.length === 0) this.problem('expected-expression', `expected a parameter before 'reset'`, this.tokenRange());
-            break;
-          }
-          const before = this.i;
-          items.push(this.parseExpr());
-          if (this.i === before) {
-            // `params a,, b`: the empty item is reported; step over the comma and go on.
-            if (this.at(',') && !(this.startsStatement(this.i + 1) || this.kind(this.i + 1) === '}')) {
-              this.skip();
-              continue;
-            }
-            break;
-          }
-          if (!this.at(',')) {
-            if (!this.canStartOperand() || this.onNewLine() || this.kw() === 'reset') break;
-            this.missing(`expected ',' between the items of params`);
-            continue;
-          }
-          // A comma before the next statement separates statements, not items.
-          if (this.startsStatement(this.i + 1) || this.kind(this.i + 1) === '}') break;
-          this.advance();
-        }
-        const stmt: ParamsStmt = { kind: 'Params', items, range: { start, end: this.prevEnd } };
-        if (this.kw() === 'reset') {
-          this.advance();
-          if (this.kw() === 'from') this.advance();
-          else this.missing(`expected 'from' after 'reset'`);
-          stmt.resetFrom = this.expectName(`expected the name of a level after 'reset from'`);
-          stmt.range.end = this.prevEnd;
-        }
-        return stmt;
-      }
-      case 'let': {
-        const name = this.expectName(`expected a name after 'let'`);
-        let value: Expr;
-        if (this.eatAfterStray('=')) value = this.parseExpr();
-        else if (this.canStartOperand()) {
-          this.missing(`expected '=' after 'let ${name.name}'`);
-          value = this.parseExpr();
-        } else {
-          this.problem('missing-token', `expected '=' and a value after 'let ${name.name}'`, this.foundRange());
-          value = this.errorExpr();
-        }
-        return { kind: 'Let', name, value, range: { start, end: this.prevEnd } };
-      }
-      case 'loss': {
-        const value = this.parseExpr();
-        return { kind: 'Loss', value, range: { start, end: this.prevEnd } };
-      }
-      case 'optimizer':
-      case 'hypergradient': {
-        const spec = this.parseSpec(kw === 'optimizer' ? 'an optimizer such as sgd(lr: 0.1)' : 'a mode such as cg(iters: 10)');
-        return kw === 'optimizer'
-          ? { kind: 'Optimizer', spec, range: { start, end: this.prevEnd } }
-          : { kind: 'Hypergradient', spec, range: { start, end: this.prevEnd } };
-      }
-      default: // steps, proximal
-        return this.parseSetting(keyTok, start);
-    }
-  }
+  private readonly levelStmtAlts = [
+    alt((): LevelStmt => this.SUBRULE(this.paramsStmt)),
+    alt((): LevelStmt => this.SUBRULE(this.letStmt)),
+    alt((): LevelStmt => {
+      const start = this.start();
+      this.take(1, Kw('loss'));
+      const value = this.SUBRULE(this.expr);
+      return { kind: 'Loss', value, range: { start, end: this.prevEnd } };
+    }),
+    alt((): LevelStmt => {
+      const start = this.start();
+      this.take(1, Kw('optimizer'));
+      const spec = this.callSpec(5, 'an optimizer such as sgd(lr: 0.1)');
+      return { kind: 'Optimizer', spec, range: { start, end: this.prevEnd } };
+    }),
+    alt((): LevelStmt => {
+      const start = this.start();
+      this.take(1, Kw('hypergradient'));
+      const spec = this.callSpec(6, 'a mode such as cg(iters: 10)');
+      return { kind: 'Hypergradient', spec, range: { start, end: this.prevEnd } };
+    }),
+    alt((): LevelStmt => this.SUBRULE(this.levelSetting)),
+  ];
+  private readonly levelStmt = this.RULE('levelStmt', (): LevelStmt => this.OR(this.levelStmtAlts));
 
-  private parseRunStmt(kw: Keyword): RunStmt {
+  private readonly letStmt = this.RULE('letStmt', (): LevelStmt => {
     const start = this.start();
-    const keyTok = this.i;
-    this.advance();
-    if (kw === 'report') {
-      let name: Ident | undefined;
-      if (this.isName() && this.kind(this.i + 1) === ':') {
-        name = this.ident();
-        this.advance();
-        this.advance();
-      }
-      const value = this.parseExpr();
+    this.take(1, Kw('let'));
+    const name = this.expectName(1, `expected a name after 'let'`);
+    const value = this.OR2([
+      alt(() => (this.take(1, Equals), this.SUBRULE(this.expr))),
+      when(
+        () => this.strayBefore('='),
+        () => {
+          this.reportStrayBefore('=');
+          this.skip(1);
+          this.skip(2, Equals);
+          return this.SUBRULE2(this.expr);
+        },
+      ),
+      when(
+        () => this.canStartOperand(),
+        () => {
+          this.missing(`expected '=' after 'let ${name.name}'`);
+          return this.SUBRULE3(this.expr);
+        },
+      ),
+      alt(() => {
+        this.problem('missing-token', `expected '=' and a value after 'let ${name.name}'`, this.foundRange());
+        return this.errorExpr();
+      }),
+    ]);
+    return { kind: 'Let', name, value, range: { start, end: this.prevEnd } };
+  });
+
+  /** `params a, b [reset from LEVEL]`. */
+  private readonly paramsStmt = this.RULE('paramsStmt', (): ParamsStmt => {
+    const start = this.start();
+    this.take(1, Kw('params'));
+    const items: Expr[] = [];
+    let done = false;
+    let before = 0;
+    const afterItem = [
+      // `params a,, b`: the empty item is reported; step over the comma and go on.
+      when(
+        () => this.i === before,
+        () =>
+          this.OR3([
+            when(
+              () => !(this.startsStatement(this.i + 1) || this.kind(this.i + 1) === '}'),
+              () => this.skip(1, Comma),
+            ),
+            alt(() => void (done = true)),
+          ]),
+      ),
+      when(
+        () => !this.at(','),
+        () => {
+          if (!this.canStartOperand() || this.onNewLine() || this.kw() === 'reset') done = true;
+          else this.missing(`expected ',' between the items of params`);
+        },
+      ),
+      // A comma before the next statement separates statements, not items.
+      when(
+        () => this.startsStatement(this.i + 1) || this.kind(this.i + 1) === '}',
+        () => void (done = true),
+      ),
+      alt(() => this.take(1, Comma)),
+    ];
+    const alts = [
+      when(
+        () => this.kw() === 'reset',
+        () => {
+          if (items.length === 0) this.problem('expected-expression', `expected a parameter before 'reset'`, this.tokenRange());
+          done = true;
+        },
+      ),
+      alt(() => {
+        before = this.i;
+        items.push(this.SUBRULE(this.expr));
+        this.OR2(afterItem);
+      }),
+    ];
+    this.MANY(
+      loop(
+        () => !done,
+        () => this.OR(alts),
+      ),
+    );
+    const stmt: ParamsStmt = { kind: 'Params', items, range: { start, end: this.prevEnd } };
+    this.OPTION(() => {
+      this.take(1, Kw('reset'));
+      this.OR4([alt(() => this.take(1, Kw('from'))), alt(() => this.missing(`expected 'from' after 'reset'`))]);
+      stmt.resetFrom = this.expectName(1, `expected the name of a level after 'reset from'`);
+      stmt.range.end = this.prevEnd;
+    });
+    return stmt;
+  });
+
+  /** `steps 5` / `proximal 0.1`: a level keyword with one value. */
+  private readonly levelSettingAlts = levelSettingKeywords.map((kw) => alt(() => this.take(1, Kw(kw))));
+  private readonly levelSetting = this.RULE('levelSetting', (): SettingStmt => {
+    const start = this.start();
+    const key = this.ident();
+    this.OR(this.levelSettingAlts);
+    return this.settingValue(key, start);
+  });
+
+  private readonly runSettingAlts = runSettingKeywords.map((kw) => alt(() => this.take(2, Kw(kw))));
+  private readonly runStmtAlts = [
+    alt((): RunStmt => {
+      const start = this.start();
+      this.take(1, Kw('report'));
+      const name = this.OPTION(
+        loop(
+          () => this.kind(this.i + 1) === ':',
+          () => {
+            const id = this.ident();
+            this.take(1, Name);
+            this.take(1, Colon);
+            return id;
+          },
+        ),
+      );
+      const value = this.SUBRULE(this.expr);
       return name
         ? { kind: 'Report', name, value, range: { start, end: this.prevEnd } }
         : { kind: 'Report', value, range: { start, end: this.prevEnd } };
-    }
-    return this.parseSetting(keyTok, start);
-  }
+    }),
+    alt((): RunStmt => {
+      const start = this.start();
+      const key = this.ident();
+      this.OR2(this.runSettingAlts);
+      return this.settingValue(key, start);
+    }),
+  ];
+  private readonly runStmt = this.RULE('runStmt', (): RunStmt => this.OR(this.runStmtAlts));
 
-  private parseSetting(keyTok: number, start: number): SettingStmt {
-    const key = this.ident(keyTok);
-    const value = this.parseExpr();
+  private settingValue(key: Ident, start: number): SettingStmt {
+    const value = this.subrule(9, this.expr);
     return { kind: 'Setting', key, value, range: { start, end: this.prevEnd } };
   }
 
   /** The `sgd(lr: 0.1)` of `optimizer` / the `sama` of `hypergradient`: always a Call. */
-  private parseSpec(what: string): Call {
-    const e = this.parseExpr();
-    if (e.kind === 'Call') return e;
+  private callSpec(idx: number, what: string): Call {
+    const e = this.subrule(idx, this.expr);
+    if (this.RECORDING_PHASE || e.kind === 'Call') return e as Call;
     if (e.kind === 'Ident' || e.kind === 'ErrorExpr') return { kind: 'Call', callee: e, args: [], range: e.range };
     this.problem('expected-expression', `expected ${what}`, e.range);
     return { kind: 'Call', callee: e, args: [], range: e.range };
@@ -545,178 +632,213 @@ export class Parser {
 
   // ---------------------------------------------------------------- expressions
 
-  /** An expression; `..` and `->` are not included (see parseArgValue). */
-  parseExpr(): Expr {
+  private readonly addAlts = [alt(() => (this.take(1, Plus), '+' as const)), alt(() => (this.take(1, Minus), '-' as const))];
+  private readonly mulAlts = [1, 2].map((idx) => [
+    alt(() => (this.take(idx, Star), '*' as const)),
+    alt(() => (this.take(idx, Slash), '/' as const)),
+  ]);
+
+  /** An expression; `..` and `->` are not included (see argValue). Terms are parsed inline (one rule call less per operand). */
+  private readonly expr = this.RULE('expr', (): Expr => {
     const s = this.exprStart();
-    let left = this.parseTerm();
-    for (;;) {
-      const k = this.kind();
-      if (k !== '+' && k !== '-') return left;
-      this.advance();
-      const right = this.parseTerm();
-      left = { kind: 'Binary', op: k, left, right, range: { start: s, end: this.prevEnd } };
+    let left = this.term(1);
+    // (A DSL call is skipped where its lookahead would fail anyway: no closure to allocate.)
+    if (this.RECORDING_PHASE || this.at('+') || this.at('-')) {
+      this.MANY2(() => {
+        const op = this.OR(this.addAlts);
+        const right = this.term(2);
+        left = { kind: 'Binary', op, left, right, range: { start: s, end: this.prevEnd } };
+      });
     }
+    return left;
+  });
+
+  /** `a * b / c`, inside the expr rule (`idx` tells the two places apart). */
+  private term(idx: 1 | 2): Expr {
+    const s = this.exprStart();
+    let left = this.subrule(idx, this.unary);
+    if (this.RECORDING_PHASE || this.at('*') || this.at('/')) {
+      this.many(idx + 2, () => {
+        const op = this.or(idx + 2, this.mulAlts[idx - 1]!);
+        const right = this.subrule(idx + 2, this.unary);
+        left = { kind: 'Binary', op, left, right, range: { start: s, end: this.prevEnd } };
+      });
+    }
+    return left;
   }
 
-  private parseTerm(): Expr {
-    const s = this.exprStart();
-    let left = this.parseUnary();
-    for (;;) {
-      const k = this.kind();
-      if (k !== '*' && k !== '/') return left;
-      this.advance();
-      const right = this.parseUnary();
-      left = { kind: 'Binary', op: k, left, right, range: { start: s, end: this.prevEnd } };
-    }
-  }
-
-  private parseUnary(): Expr {
-    if (this.depth >= MAX_DEPTH) return this.skipTooDeep();
-    this.depth++;
-    try {
-      if (this.at('-')) {
-        const s = this.start();
-        this.advance();
-        const operand = this.parseUnary();
-        return { kind: 'Unary', op: '-', operand, range: { start: s, end: this.prevEnd } };
-      }
-      const s = this.exprStart();
-      const base = this.parsePostfix();
-      if (!this.at('^')) return base;
-      this.advance();
-      const exponent = this.parseUnary(); // right-associative, and `2^-1` works
-      return { kind: 'Binary', op: '^', left: base, right: exponent, range: { start: s, end: this.prevEnd } };
-    } finally {
+  private readonly unaryAlts = [
+    when(
+      () => this.depth >= MAX_DEPTH,
+      (): Expr => this.SUBRULE(this.tooDeep),
+    ),
+    alt((): Expr => {
+      const s = this.start();
+      this.take(1, Minus);
+      this.depth++;
+      const operand = this.SUBRULE(this.unary);
       this.depth--;
-    }
-  }
+      return { kind: 'Unary', op: '-', operand, range: { start: s, end: this.prevEnd } };
+    }),
+    alt((): Expr => {
+      this.depth++;
+      const s = this.exprStart();
+      const base = this.postfix();
+      // Right-associative, and `2^-1` works.
+      const exponent = this.RECORDING_PHASE || this.at('^') ? this.OPTION(() => (this.take(1, Caret), this.SUBRULE2(this.unary))) : undefined;
+      this.depth--;
+      if (exponent === undefined) return base;
+      return { kind: 'Binary', op: '^', left: base, right: exponent, range: { start: s, end: this.prevEnd } };
+    }),
+  ];
+  private readonly unary = this.RULE('unary', (): Expr => this.OR(this.unaryAlts));
 
   /** Past MAX_DEPTH: one problem, and the rest of this operand (to its enclosing closer) is skipped. */
-  private skipTooDeep(): ErrorExpr {
+  private readonly tooDeep = this.RULE('tooDeep', (): ErrorExpr => {
     const start = this.start();
     this.problem('unexpected-token', `expression nested too deeply (more than ${MAX_DEPTH} levels)`, this.tokenRange());
     let balance = 0;
-    for (;;) {
-      const k = this.kind();
-      if (k === 'eof' || k === '}' || this.startsDeclaration()) break;
-      if (k === '(' || k === '[') balance++;
-      else if (k === ')' || k === ']') {
-        if (balance === 0) break;
-        balance--;
-      } else if (balance === 0 && (k === ',' || k === ';' || this.startsStatement())) break;
-      this.skip();
-    }
+    this.MANY(
+      loop(
+        () => {
+          const k = this.kind();
+          if (k === 'eof' || k === '}' || this.startsDeclaration()) return false;
+          if (k === ')' || k === ']') return balance > 0;
+          if (balance === 0 && (k === ',' || k === ';' || this.startsStatement())) return false;
+          return true;
+        },
+        () => {
+          const k = this.kind();
+          if (k === '(' || k === '[') balance++;
+          else if (k === ')' || k === ']') balance--;
+          this.skip(1);
+        },
+      ),
+    );
     return { kind: 'ErrorExpr', range: { start: Math.min(start, this.prevEnd), end: this.prevEnd } };
-  }
+  });
 
-  private parsePostfix(): Expr {
+  /** An operand and its `.field`, `(args)` and `[index]` suffixes (part of the unary rule). */
+  private postfix(): Expr {
     const s = this.exprStart();
-    let e = this.parsePrimary();
+    const e = this.OR2(this.primaryAlts);
     if (e.kind === 'ErrorExpr') return e;
-    for (;;) {
-      const k = this.kind();
-      if (k === '.') {
-        this.advance();
-        let property: Ident;
-        if (this.isName()) {
-          property = this.ident();
-          this.advance();
-        } else {
-          this.problem('missing-token', `expected a field name after '.'`, this.foundRange());
-          property = { kind: 'Ident', name: '', range: this.here() };
-        }
-        e = { kind: 'Member', object: e, property, range: { start: s, end: this.prevEnd } };
-      } else if (k === '(') {
-        e = this.parseCall(e, s);
-      } else if (k === '[') {
-        this.advance();
-        const index = this.parseExpr();
-        if (!this.eatAfterStray(']')) this.missing(`expected ']' to close the index of ${calleeLabel(e)}`);
-        e = { kind: 'Index', object: e, index, range: { start: s, end: this.prevEnd } };
-      } else {
-        return e;
-      }
-    }
+    if (!this.RECORDING_PHASE && !this.at('.') && !this.at('(') && !this.at('[')) return e;
+    this.postfixExpr = e;
+    this.postfixStart = s;
+    this.MANY(this.postfixLoop);
+    return this.postfixExpr;
   }
 
-  /**
-   * `(a, b)` or `(lr: 1)` — arguments with no function before them: one problem, then read as a
-   * call of a missing callee so the rest of the list does not cascade.
-   */
-  private parseCalleeLessCall(open: number, inner: Expr): Call {
-    this.problem('expected-expression', `expected a function name before '('`, { start: open, end: open + 1 });
-    const callee: ErrorExpr = { kind: 'ErrorExpr', range: { start: open, end: open } };
-    const call: Call = { kind: 'Call', callee, args: [], parens: { start: open, end: open }, range: { start: open, end: open } };
-    if (this.at(':') && inner.kind === 'Ident') {
-      this.advance();
-      const value = this.parseArgValue();
-      call.args.push({ kind: 'Arg', name: inner, value, range: { start: inner.range.start, end: this.prevEnd } });
-    } else {
-      call.args.push({ kind: 'Arg', value: inner, range: inner.range });
-    }
-    this.eat(',');
-    return this.finishCall(call);
-  }
+  /** The operand being extended and where it starts, while the postfix loop runs (kept across nested operands by postfixLoop). */
+  private postfixExpr: Expr = { kind: 'ErrorExpr', range: noSpan };
+  private postfixStart = 0;
+  private readonly postfixLoop = () => {
+    const s = this.postfixStart;
+    const e = this.OR3(this.postfixAlts);
+    this.postfixExpr = e;
+    this.postfixStart = s;
+  };
+  private readonly postfixAlts = [
+    alt((): Expr => {
+      const e = this.postfixExpr;
+      const s = this.postfixStart;
+      this.take(2, Dot);
+      const property = this.OR4(this.fieldNameAlts);
+      return { kind: 'Member', object: e, property, range: { start: s, end: this.prevEnd } };
+    }),
+    alt((): Expr => {
+      const e = this.postfixExpr;
+      const s = this.postfixStart;
+      const open = this.start();
+      this.take(2, LParen);
+      const call: Call = { kind: 'Call', callee: e, args: [], parens: { start: open, end: open }, range: { start: s, end: s } };
+      this.pendingCall = call;
+    return this.SUBRULE(this.callArgs);
+    }),
+    alt((): Expr => {
+      const e = this.postfixExpr;
+      const s = this.postfixStart;
+      this.take(2, LBracket);
+      const index = this.SUBRULE(this.expr);
+      this.OR5([
+        alt(() => this.take(2, RBracket)),
+        when(
+          () => this.strayBefore(']'),
+          () => {
+            this.reportStrayBefore(']');
+            this.skip(2);
+            this.skip(3, RBracket);
+          },
+        ),
+        alt(() => this.missing(`expected ']' to close the index of ${calleeLabel(e)}`)),
+      ]);
+      return { kind: 'Index', object: e, index, range: { start: s, end: this.prevEnd } };
+    }),
+  ];
 
-  private parsePrimary(): Expr {
-    const k = this.kind();
-    if (k === 'name' && !this.startsStatement()) {
+  private readonly fieldNameAlts = [
+    alt((): Ident => {
       const id = this.ident();
-      this.advance();
+      this.take(2, Name);
       return id;
-    }
-    if (k === 'number') return this.parseNumber();
-    if (k === 'string' || k === 'ustring') {
+    }),
+    alt((): Ident => {
+      this.problem('missing-token', `expected a field name after '.'`, this.foundRange());
+      return { kind: 'Ident', name: '', range: this.here() };
+    }),
+  ];
+
+  private readonly primaryAlts = [
+    when(
+      () => !this.startsStatement(),
+      (): Expr => {
+        const id = this.ident();
+        this.take(1, Name);
+        return id;
+      },
+    ),
+    alt((): Expr => {
+      const range = this.tokenRange();
+      const text = this.ts.images[this.i]!;
+      this.take(1, NumberTok);
+      return this.numberLit(text, range);
+    }),
+    alt((): Expr => {
       const range = this.tokenRange();
       const image = this.ts.images[this.i]!;
-      this.advance();
-      if (k === 'ustring') {
-        // Reported after the token so the `)` it swallowed is not reported as missing too.
-        this.consumedSinceProblem = true;
-        this.problem('unterminated-string', `this string has no closing '"' on its line`, range);
-      }
-      return { kind: 'String', value: decodeString(image, k === 'string'), range };
-    }
-    if (k === '(') {
-      const open = this.start();
-      const openTok = this.i;
-      this.advance();
-      this.parenDepth++;
-      const inner = this.parseArgValue();
-      this.parenDepth--;
-      if (this.at(',') || (this.at(':') && inner.kind === 'Ident')) {
-        // `f((a, b))`: a doubled `(` — report it, let the call take the arguments, drop its `)`.
-        const frame = this.callFrames[this.callFrames.length - 1];
-        if (frame && frame.open === openTok - 1) {
-          this.problem('unexpected-token', `extra '(': the arguments of the call are already in parentheses`, { start: open, end: open + 1 });
-          frame.extraOpen++;
-          return inner;
-        }
-        return this.parseCalleeLessCall(open, inner);
-      }
-      if (!this.eatAfterStray(')')) this.missing(`expected ')' to close the parenthesis`);
-      return inner;
-    }
-    if (k === '[') {
+      this.take(1, StringTok);
+      return { kind: 'String', value: decodeString(image, true), range };
+    }),
+    alt((): Expr => {
+      const range = this.tokenRange();
+      const image = this.ts.images[this.i]!;
+      this.take(1, UnterminatedString);
+      // Reported after the token so the `)` it swallowed is not reported as missing too.
+      this.consumedSinceProblem = true;
+      this.problem('unterminated-string', `this string has no closing '"' on its line`, range);
+      return { kind: 'String', value: decodeString(image, false), range };
+    }),
+    alt((): Expr => this.SUBRULE(this.parenthesized)),
+    alt((): Expr => {
       const s = this.start();
-      this.advance();
+      this.take(1, LBracket);
       const items: Expr[] = [];
-      this.parseList(items, ']', `expected ']' to close the list`, true);
+      this.SUBRULE(this.listItems, { ARGS: [items, `expected ']' to close the list`, true] });
       return { kind: 'List', items, range: { start: s, end: this.prevEnd } };
-    }
-    if (this.at('eof') || this.onNewLine() || this.startsStatement()) {
-      const prev = this.i > 0 ? `'${this.ts.images[this.i - 1]}'` : 'here';
-      this.problem('expected-expression', `expected an expression after ${prev}`, this.here());
-    } else {
-      this.problem('expected-expression', `expected an expression, found ${this.ts.describe(this.i)}`, this.tokenRange());
-    }
-    return this.errorExpr();
-  }
+    }),
+    alt((): Expr => {
+      if (this.at('eof') || this.onNewLine() || this.startsStatement()) {
+        const prev = this.i > 0 ? `'${this.ts.images[this.i - 1]}'` : 'here';
+        this.problem('expected-expression', `expected an expression after ${prev}`, this.here());
+      } else {
+        this.problem('expected-expression', `expected an expression, found ${this.ts.describe(this.i)}`, this.tokenRange());
+      }
+      return this.errorExpr();
+    }),
+  ];
 
-  private parseNumber(): Expr {
-    const range = this.tokenRange();
-    const text = this.ts.images[this.i]!;
-    this.advance();
+  private numberLit(text: string, range: Span): NumberLit {
     const { value, unit } = splitNumber(text);
     if (unit === undefined) return { kind: 'Number', value, text, range };
     const factor = unitFactor(unit);
@@ -731,118 +853,253 @@ export class Parser {
     return { kind: 'Number', value: unit === '%' ? value / 100 : value * factor, unit, text, range };
   }
 
-  /** Items of a list or shape after the opening bracket, up to and including `close`. */
-  private parseList(items: Expr[], close: string, missingMessage: string, argValues: boolean): void {
-    for (;;) {
-      if (this.eat(close)) return;
-      if (!this.canStartOperand()) {
-        if (this.at(',')) {
-          this.problem('expected-expression', `expected an expression before ','`, this.tokenRange());
-          this.skip();
-          continue;
-        }
-        this.missing(missingMessage);
-        return;
-      }
-      const before = this.i;
-      items.push(argValues ? this.parseArgValue() : this.parseExpr());
-      if (this.i === before) return;
-      if (this.eat(',')) continue;
-      if (this.eat(close)) return;
-      if (this.canStartOperand()) {
-        this.missing(`expected ',' between the items`);
-        continue;
-      }
-      this.missing(missingMessage);
-      return;
-    }
-  }
+  /** `( argValue )`; also a doubled `(` inside a call, and `(a, b)` with no function before it. */
+  private readonly parenthesized = this.RULE('parenthesized', (): Expr => {
+    const open = this.start();
+    const openTok = this.i;
+    this.take(1, LParen);
+    this.parenDepth++;
+    const inner = this.SUBRULE(this.argValue);
+    this.parenDepth--;
+    return this.OR([
+      when(
+        () => this.at(',') || (this.at(':') && inner.kind === 'Ident'),
+        () => {
+          // `f((a, b))`: a doubled `(` — report it, let the call take the arguments, drop its `)`.
+          const frame = this.callFrames[this.callFrames.length - 1];
+          if (frame && frame.open === openTok - 1) {
+            this.problem('unexpected-token', `extra '(': the arguments of the call are already in parentheses`, { start: open, end: open + 1 });
+            frame.extraOpen++;
+            return inner;
+          }
+          return this.SUBRULE(this.calleeLessCall, { ARGS: [open, inner] });
+        },
+      ),
+      alt(() => (this.take(1, RParen), inner)),
+      when(
+        () => this.strayBefore(')'),
+        () => {
+          this.reportStrayBefore(')');
+          this.skip(1);
+          this.skip(2, RParen);
+          return inner;
+        },
+      ),
+      alt(() => (this.missing(`expected ')' to close the parenthesis`), inner)),
+    ]);
+  });
+
+  /**
+   * `(a, b)` or `(lr: 1)` — arguments with no function before them: one problem, then read as a
+   * call of a missing callee so the rest of the list does not cascade.
+   */
+  private readonly calleeLessCall = this.RULE('calleeLessCall', (open = 0, inner: Expr = this.errorExpr()): Call => {
+    this.problem('expected-expression', `expected a function name before '('`, { start: open, end: open + 1 });
+    const callee: ErrorExpr = { kind: 'ErrorExpr', range: { start: open, end: open } };
+    const call: Call = { kind: 'Call', callee, args: [], parens: { start: open, end: open }, range: { start: open, end: open } };
+    this.OR([
+      when(
+        () => inner.kind === 'Ident',
+        () => {
+          this.take(1, Colon);
+          const value = this.SUBRULE(this.argValue);
+          call.args.push({ kind: 'Arg', name: inner as Ident, value, range: { start: inner.range.start, end: this.prevEnd } });
+        },
+      ),
+      alt(() => void call.args.push({ kind: 'Arg', value: inner, range: inner.range })),
+    ]);
+    this.OPTION(() => this.take(1, Comma));
+    this.pendingCall = call;
+    return this.SUBRULE(this.callArgs);
+  });
 
   /** An argument's value: an expression, a range `a..b` or a chain `a -> b -> c`. */
-  private parseArgValue(): Expr {
+  private readonly argValue = this.RULE('argValue', (): Expr => {
     const s = this.exprStart();
-    const first = this.parseExpr();
-    if (this.at('..')) {
-      this.advance();
-      const to = this.parseExpr();
-      return { kind: 'Range', from: first, to, range: { start: s, end: this.prevEnd } };
-    }
-    if (this.at('->')) {
-      const items = [first];
-      while (this.eat('->')) items.push(this.parseExpr());
-      return { kind: 'Chain', items, range: { start: s, end: this.prevEnd } };
-    }
-    return first;
-  }
+    const first = this.SUBRULE(this.expr);
+    if (!this.RECORDING_PHASE && !this.at('..') && !this.at('->')) return first;
+    this.pendingFirst = first;
+    this.pendingStart = s;
+    return this.OR(this.argValueAlts);
+  });
 
-  private parseCall(callee: Expr, s: number): Call {
-    const open = this.start();
-    this.advance();
-    const call: Call = { kind: 'Call', callee, args: [], parens: { start: open, end: open }, range: { start: s, end: s } };
-    return this.finishCall(call);
+  private readonly argValueAlts = [
+    alt((): Expr => {
+      const from = this.pendingFirst;
+      const s = this.pendingStart;
+      this.take(1, DotDot);
+      const to = this.SUBRULE2(this.expr);
+      return { kind: 'Range', from, to, range: { start: s, end: this.prevEnd } };
+    }),
+    alt((): Expr => {
+      const items = [this.pendingFirst];
+      const s = this.pendingStart;
+      this.AT_LEAST_ONE(() => {
+        this.take(1, Arrow);
+        items.push(this.SUBRULE3(this.expr));
+      });
+      return { kind: 'Chain', items, range: { start: s, end: this.prevEnd } };
+    }),
+    alt((): Expr => this.pendingFirst),
+  ];
+
+  /** Items of a list or shape after the `[`, up to and including the `]`. */
+  private readonly listItems = this.RULE('listItems', (items: Expr[] = [], missingMessage = '', argValues = false) => {
+    let done = false;
+    const itemAlts = [
+      when(
+        () => argValues,
+        () => this.SUBRULE(this.argValue),
+      ),
+      alt(() => this.SUBRULE(this.expr)),
+    ];
+    const afterItem = [
+      alt(() => this.take(2, Comma)),
+      alt(() => (this.take(2, RBracket), (done = true))),
+      when(
+        () => this.canStartOperand(),
+        () => this.missing(`expected ',' between the items`),
+      ),
+      alt(() => (this.missing(missingMessage), (done = true))),
+    ];
+    const alts = [
+      alt(() => (this.take(1, RBracket), (done = true))),
+      when(
+        () => !this.canStartOperand() && this.at(','),
+        () => {
+          this.problem('expected-expression', `expected an expression before ','`, this.tokenRange());
+          this.skip(1, Comma);
+        },
+      ),
+      when(
+        () => !this.canStartOperand(),
+        () => (this.missing(missingMessage), (done = true)),
+      ),
+      alt(() => {
+        items.push(this.OR2(itemAlts));
+        this.OR3(afterItem);
+      }),
+    ];
+    this.MANY(
+      loop(
+        () => !done,
+        () => this.OR(alts),
+      ),
+    );
+  });
+
+  // ---------------------------------------------------------------- call arguments
+
+  /** The call whose arguments callArgs reads (set just before it is called; a placeholder during recording). */
+  private pendingCall: Call = recordingCall();
+
+  /** The innermost open call. */
+  private get frame(): CallFrame {
+    return this.callFrames[this.callFrames.length - 1]!;
   }
 
   /** The arguments of a call after its `(` (and any already in `call.args`), through the `)`. */
-  private finishCall(call: Call): Call {
-    const label = calleeLabel(call.callee);
-    const args = call.args;
-    const frame = { open: this.i - 1, extraOpen: 0 };
+  private readonly callArgs = this.RULE('callArgs', (): Call => {
+    const call = this.pendingCall;
+    const frame: CallFrame = {
+      open: this.i - 1,
+      extraOpen: 0,
+      call,
+      label: this.RECORDING_PHASE ? '' : calleeLabel(call.callee),
+      done: false,
+    };
     this.callFrames.push(frame);
     this.parenDepth++;
-    for (;;) {
-      if (this.eat(')')) break;
-      if (this.atNamedArgWithoutColon()) {
-        args.push(this.parseNamedArgWithoutColon());
-      } else if (this.canStartOperand()) {
-        const before = this.i;
-        args.push(this.parseArg());
-        if (this.i === before) {
-          this.skip();
-          continue;
-        }
-        if (this.at('=')) this.fixEqualsArg(args);
-      } else if (this.at(',')) {
-        this.problem('expected-expression', `expected an argument before ','`, this.tokenRange());
-        this.skip();
-        continue;
-      } else if (this.endsCall(label)) {
-        break;
-      } else {
-        continue;
-      }
-      // After an argument.
-      if (this.eat(',')) continue;
-      if (this.eat(')')) break;
-      if (this.canStartOperand()) {
-        this.missing(`expected ',' between the arguments of ${label}`);
-        continue;
-      }
-      if (this.endsCall(label)) break;
-    }
+    this.MANY(this.callArgsLoop);
     this.callFrames.pop();
     this.parenDepth--;
-    // The `)` of each doubled `(` inside (see parsePrimary) closes nothing: step over it quietly
+    // The `)` of each doubled `(` inside (see parenthesized) closes nothing: step over it quietly
     // — if it is there, i.e. the statement has more `)` than the parentheses still open need.
-    for (let n = frame.extraOpen; n > 0 && this.at(')') && this.excessClosers() > this.parenDepth; n--) this.skip();
-    call.parens!.end = this.prevEnd;
-    call.range.end = this.prevEnd;
+    this.extraClosers = frame.extraOpen;
+    if (this.RECORDING_PHASE || frame.extraOpen > 0) this.MANY2(this.extraCloserLoop);
+    if (!this.RECORDING_PHASE) {
+      call.parens!.end = this.prevEnd;
+      call.range.end = this.prevEnd;
+    }
     return call;
+  });
+
+  private extraClosers = 0;
+  private readonly extraCloserLoop = loop(
+    () => this.extraClosers > 0 && this.excessClosers() > this.parenDepth,
+    () => (this.skip(4, RParen), this.extraClosers--),
+  );
+
+  /** One step of the argument loop; true when it read an argument (then afterArgAlts decide what follows). */
+  private readonly callArgsAlts = [
+    when(
+      () => this.frame.done,
+      () => false,
+    ),
+    alt(() => (this.take(1, RParen), (this.frame.done = true), false)),
+    when(
+      () => this.atNamedArgWithoutColon(),
+      () => {
+        // `lr 0.1)` / `steps 5,` — a name and a value on one line: a named argument without its `:`.
+        const args = this.frame.call.args;
+        const name = this.ident();
+        this.take(1, Name);
+        this.missing(`expected ':' after '${name.name}'`);
+        const value = this.SUBRULE(this.argValue);
+        args.push({ kind: 'Arg', name, value, range: { start: name.range.start, end: this.prevEnd } });
+        return true;
+      },
+    ),
+    when(
+      () => this.canStartOperand(),
+      () => {
+        const args = this.frame.call.args;
+        args.push(this.argIn());
+        if (this.RECORDING_PHASE || this.at('=')) this.OPTION(this.equalsAfterArg);
+        return true;
+      },
+    ),
+    alt(() => {
+      this.problem('expected-expression', `expected an argument before ','`, this.tokenRange());
+      this.skip(1, Comma);
+      return false;
+    }),
+    when(
+      () => this.endsCall(),
+      () => (this.missing(`expected ')' to close the call to ${this.frame.label}`), (this.frame.done = true), false),
+    ),
+    alt(() => (this.strayInArgs(), this.skip(2), false)),
+  ];
+  private readonly equalsAfterArg = () => this.SUBRULE(this.equalsForColon, { ARGS: [this.frame.call.args] });
+  /** One turn of the argument loop. It has no gate (a gate costs a closure per call): once the call is done, the first alternative consumes nothing, which ends the MANY. */
+  private readonly callArgsLoop = () => {
+    // During grammar recording OR returns a placeholder: afterArgAlts are recorded too.
+    if (this.OR(this.callArgsAlts) !== false) this.OR2(this.afterArgAlts);
+  };
+
+  /** After an argument: `,`, `)`, a missing `,` before the next one, or the end of the call. */
+  private readonly afterArgAlts = [
+    alt(() => this.take(3, Comma)),
+    alt(() => (this.take(3, RParen), (this.frame.done = true))),
+    when(
+      () => this.canStartOperand(),
+      () => this.missing(`expected ',' between the arguments of ${this.frame.label}`),
+    ),
+    when(
+      () => this.endsCall(),
+      () => (this.missing(`expected ')' to close the call to ${this.frame.label}`), (this.frame.done = true)),
+    ),
+    alt(() => (this.strayInArgs(), this.skip(3))),
+  ];
+
+  /** At a token that can be no argument: whether the call evidently ended — end of file, a brace, the next statement, a new line. */
+  private endsCall(): boolean {
+    const k = this.kind();
+    return k === 'eof' || k === '}' || k === '{' || k === ']' || k === ';' || this.startsStatement() || this.onNewLine();
   }
 
-  /**
-   * At a token that can be no argument: true (after reporting the missing `)`) where the call
-   * evidently ended — end of file, a brace, the next statement, a new line — else the token is
-   * reported, skipped, and false returned.
-   */
-  private endsCall(label: string): boolean {
-    const k = this.kind();
-    if (k === 'eof' || k === '}' || k === '{' || k === ']' || k === ';' || this.startsStatement() || this.onNewLine()) {
-      this.missing(`expected ')' to close the call to ${label}`);
-      return true;
-    }
-    this.problem('unexpected-token', `unexpected ${this.ts.describe(this.i)} in the arguments of ${label}`, this.tokenRange());
-    this.skip();
-    return false;
+  private strayInArgs(): void {
+    this.problem('unexpected-token', `unexpected ${this.ts.describe(this.i)} in the arguments of ${this.frame?.label}`, this.tokenRange());
   }
 
   /** `)` minus `(` from here to the end of the statement. */
@@ -856,7 +1113,6 @@ export class Parser {
     }
   }
 
-  /** `lr 0.1)` / `steps 5,` — a name and a value on one line: a named argument without its `:`. */
   private atNamedArgWithoutColon(): boolean {
     if (!this.isName() || this.onNewLine()) return false;
     const v = this.kind(this.i + 1);
@@ -864,52 +1120,52 @@ export class Parser {
     return (v === 'number' || v === 'string') && (after === ',' || after === ')');
   }
 
-  private parseNamedArgWithoutColon(): Arg {
-    const name = this.ident();
-    this.advance();
-    this.missing(`expected ':' after '${name.name}'`);
-    const value = this.parseArgValue();
-    return { kind: 'Arg', name, value, range: { start: name.range.start, end: this.prevEnd } };
-  }
-
   /** `lr = 0.1` inside a call: one problem, then read it as the named argument `lr: 0.1`. */
-  private fixEqualsArg(args: Arg[]): void {
+  private readonly equalsForColon = this.RULE('equalsForColon', (args: Arg[] = []) => {
     const last = args[args.length - 1];
     const eqRange = this.tokenRange();
-    if (last && !last.name && last.value.kind === 'Ident') {
-      this.problem('unexpected-token', `named arguments are written '${last.value.name}: value', not '='`, eqRange);
-      this.skip();
-      const value = this.parseArgValue();
-      args[args.length - 1] = { kind: 'Arg', name: last.value, value, range: { start: last.range.start, end: this.prevEnd } };
-    } else {
-      this.problem('unexpected-token', `unexpected '='`, eqRange);
-      this.skip();
-    }
-  }
+    this.OR([
+      when(
+        () => !!last && !last.name && last.value.kind === 'Ident',
+        () => {
+          const name = last?.value as Ident;
+          this.problem('unexpected-token', `named arguments are written '${name?.name}: value', not '='`, eqRange);
+          this.skip(1, Equals);
+          const value = this.SUBRULE(this.argValue);
+          if (last) args[args.length - 1] = { kind: 'Arg', name, value, range: { start: last.range.start, end: this.prevEnd } };
+        },
+      ),
+      alt(() => {
+        this.problem('unexpected-token', `unexpected '='`, eqRange);
+        this.skip(2, Equals);
+      }),
+    ]);
+  });
 
-  private parseArg(): Arg {
+  /** `name: value` or `value`, inside callArgs (one rule call less per argument than a rule of its own). */
+  private argIn(): Arg {
     const s = this.start();
-    if (this.isName() && this.kind(this.i + 1) === ':') {
-      const name = this.ident();
-      this.advance();
-      this.advance();
-      const value = this.parseArgValue();
-      return { kind: 'Arg', name, value, range: { start: s, end: this.prevEnd } };
+    const named = this.RECORDING_PHASE || (this.isName() && this.kind(this.i + 1) === ':');
+    const name = named ? this.OPTION5(this.argName) : undefined;
+    const vs = this.exprStart();
+    const first = this.SUBRULE5(this.expr);
+    let value = first;
+    if (this.RECORDING_PHASE || this.at('..') || this.at('->')) {
+      this.pendingFirst = first;
+      this.pendingStart = vs;
+      value = this.OR5(this.argValueAlts);
     }
-    const value = this.parseArgValue();
-    return { kind: 'Arg', value, range: { start: s, end: this.prevEnd } };
+    return name
+      ? { kind: 'Arg', name, value, range: { start: s, end: this.prevEnd } }
+      : { kind: 'Arg', value, range: { start: s, end: this.prevEnd } };
   }
-}
 
-/** How a callee is named in a message: `mlp`, `net.layer`, `the function`. */
-function calleeLabel(e: Expr): string {
-  if (e.kind === 'Ident') return e.name;
-  if (e.kind === 'Member') {
-    const obj = calleeLabel(e.object);
-    return obj === 'the expression' ? e.property.name : `${obj}.${e.property.name}`;
-  }
-  if (e.kind === 'Call') return `${calleeLabel(e.callee)}(...)`;
-  return 'the expression';
+  private readonly argName = (): Ident => {
+    const id = this.ident();
+    this.take(5, Name);
+    this.take(5, Colon);
+    return id;
+  };
 }
 
 /** The value of a string token; `\"` and `\\` are escapes, any other backslash stays as written. */
@@ -918,3 +1174,6 @@ function decodeString(image: string, closed: boolean): string {
   if (!inner.includes('\\')) return inner;
   return inner.replace(/\\(["\\])/g, '$1');
 }
+
+/** The one parser instance: chevrotain's grammar analysis is done once, at module load. */
+export const parser = new MloParser();
