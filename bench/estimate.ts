@@ -129,9 +129,10 @@ export async function main(args: string[]): Promise<void> {
   const worst = Math.max(...rows.map((r) => Math.abs(r.closedErrPct)));
   const worstTraced = Math.max(...rows.map((r) => Math.abs(r.tracedErrPct)));
   const within10 = rows.filter((r) => Math.abs(r.closedErrPct) <= 10).length;
+  const within15 = rows.filter((r) => Math.abs(r.closedErrPct) <= 15).length;
   const byMode = new Map<string, number>();
   for (const r of rows) byMode.set(r.mode.replace(/\(.*/, ''), Math.max(byMode.get(r.mode.replace(/\(.*/, '')) ?? 0, Math.abs(r.closedErrPct)));
-  console.log(`\n${rows.length} (configuration, mode) pairs in ${((performance.now() - t0) / 1000).toFixed(1)} s; closed form within ±10%: ${within10}/${rows.length}; traced liveness worst ${worstTraced.toFixed(2)}%`);
+  console.log(`\n${rows.length} (configuration, mode) pairs in ${((performance.now() - t0) / 1000).toFixed(1)} s; closed form within ±10%: ${within10}/${rows.length}, ±15%: ${within15}/${rows.length}; traced liveness worst ${worstTraced.toFixed(2)}%`);
   console.log(`worst |closed − measured| by mode: ${[...byMode].map(([m, e]) => `${m} ${e.toFixed(1)}%`).join(', ')}`);
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(

@@ -167,7 +167,7 @@ export function levelWork(spec: ProblemSpec, mode: ModeSpec): LevelWork {
     const q = spec.tuneLr ? 2 : 1;
     const fit: LevelWork = {
       name: 'fit', paramCount: n, tensorCount: m.params.length, optimizer: spec.opt, stateSlots: SLOTS[spec.opt], steps: spec.steps,
-      dataPerStep: perStep(spec.innerBatch), uses: fitUses, reset: false, mode: { name: 'unrolled', options: {} }, children: [], upperScalars: q, penalty: true,
+      dataPerStep: perStep(spec.innerBatch), uses: fitUses, reset: false, mode: { name: 'unrolled', options: {} }, children: [], upperScalars: q, penalty: true, learnedOptions: spec.tuneLr ? ['lr'] : [],
     };
     return {
       name: 'tune', paramCount: q, tensorCount: q, optimizer: 'adam', stateSlots: 2, steps: 1, dataPerStep: perStep(spec.outerBatch),

@@ -108,7 +108,7 @@ describe('mlo estimate', () => {
   it('prints a table per upper level, the breakdown and the recommendation', () => {
     const r = mlo(['estimate', 'samples/maml_sinusoid.mlo', '--budget', '300KiB']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^meta over adapt \(20 lower steps, float32, budget 300 KiB\)$/m);
+    assert.match(r.stdout, /^meta over adapt \(5 lower steps, float32, budget 300 KiB\)$/m);
     assert.match(r.stdout, /^mode +peak memory +compute +× plain step +exact\? +fits\?$/m);
     assert.match(r.stdout, /^unrolled .* yes +no$/m);
     assert.match(r.stdout, /^peak of /m);

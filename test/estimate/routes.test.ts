@@ -10,10 +10,11 @@ import { levelDef, levelWork, type ProblemSpec } from './problems.js';
 
 /**
  * What the closed form achieves against the traced graph on these cases (docs/estimates.md has the
- * full 200-pair matrix): every pair within ±45%, and the median pair within ±15%.
+ * full 238-pair matrix): every pair within ±25% (the tanh / Adam case's forward, mixflow and
+ * unrolled are the outliers, −18% to −24%), and the median pair within ±10%.
  */
-const ROUTE_TOLERANCE = 0.45;
-const MEDIAN_TOLERANCE = 0.15;
+const ROUTE_TOLERANCE = 0.25;
+const MEDIAN_TOLERANCE = 0.1;
 const errors: number[] = [];
 
 const CASES: { spec: ProblemSpec; modes: ModeSpec[] }[] = [

@@ -25,7 +25,7 @@ describe('scaling laws of the closed form', () => {
     const mf = peakNoData(50, { mode: 'mixflow' });
     const un = peakNoData(50, { mode: 'unrolled' });
     assert.ok(un > 5 * mf, `unrolled ${un} vs mixflow ${mf}`);
-    // mixflow grows by its checkpoints only: 2P + S per step
+    // mixflow grows by its checkpoints only: θ_k and g_k (sgd with a learned lr: the update is a remat region)
     const P = (16 * 256 + 256 + 256 * 256 + 256 + 256 * 2 + 2) * 4;
     assert.equal(peakNoData(41, { mode: 'mixflow' }) - peakNoData(40, { mode: 'mixflow' }), 2 * P);
   });

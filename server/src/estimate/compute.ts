@@ -13,7 +13,7 @@ export function stepFlops(level: LevelWork, mode: ModeChoice = level.mode): numb
   let f = own;
   for (const c of level.children) {
     const G = passFlops(c);
-    const run = c.steps * stepFlops(c);
+    const run = (c.replicas ?? 1) * c.steps * stepFlops(c);
     f += run + productFlops(c, mode, run, G);
   }
   return f;

@@ -151,6 +151,7 @@ export function workloadFromCheck(result: CheckResult): LevelWork[] {
     placed.add(info.name);
     const text = texts.get(info.name) ?? { lets: new Map() };
     const tasks = info.taskBatched ? Math.max(1, ...info.batches.map((b) => model.data.get(b.data)?.tasks ?? 1)) : 1;
+    const perTask = info.taskBatched && !info.resetFrom ? tasks : 1;
     const children = info.lowers
       .map((n) => model.levels.get(n))
       .filter((l): l is LevelInfo => !!l && !placed.has(l.name) && l.uppers[0] === info.name)
@@ -161,9 +162,12 @@ export function workloadFromCheck(result: CheckResult): LevelWork[] {
       tensorCount: info.owned.length,
       optimizer: info.optimizer.name,
       stateSlots: stateSlotsOf(info.optimizer.name, info.optimizer.constants),
-      steps: parent ? info.steps * (info.resetFrom ? tasks : 1) : 1,
-      dataPerStep: info.batches.reduce((s, b) => s + count(b.shape), 0),
-      uses: usesOf(info, text, model, acts),
+      steps: parent ? info.steps : 1,
+      replicas: parent && info.resetFrom ? tasks : 1,
+      learnedOptions: info.optimizer.learned,
+      // an upper level over task replicas evaluates its loss once per task, on that task's data
+      dataPerStep: info.batches.reduce((s, b) => s + count(b.shape), 0) * perTask,
+      uses: Array.from({ length: perTask }, () => usesOf(info, text, model, acts)).flat(),
       reset: info.resetFrom !== undefined,
       mode: { name: info.mode.name as ModeName, options: info.mode.options },
       children,

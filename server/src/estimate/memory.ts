@@ -42,17 +42,30 @@ function plus(a: Breakdown, b: Partial<Breakdown>): Breakdown {
 
 const larger = (a: Breakdown, b: Breakdown): Breakdown => (total(b) > total(a) ? b : a);
 
-/**
- * Parameter-shaped tensors one differentiable step keeps beyond its state: the transposed weights
- * (W·ct needs Wᵀ) and the update's product lr·g; a penalty term in the parameters adds its
- * gradient and the broadcast coefficient.
- */
-const stepParamCopies = (l: LevelWork): number => (l.penalty ? 4 : 2);
+const NONLINEAR_OPTIMIZERS = new Set(['adam', 'adamw', 'rmsprop']);
 
-/** The optimizer's own values one differentiable step keeps: its new state, and Adam's √v and denominators. */
+/** Whether an optimizer option is a traced function of upper parameters. */
+const learned = (l: LevelWork, option: string): boolean => (l.learnedOptions ?? []).includes(option);
+
+/**
+ * Parameter-shaped tensors one differentiated step keeps for the reverse pass through it: the
+ * transposed weights of every layer but the first (the cotangent of a layer input is W·ctᵀ), and
+ * for a penalty term in the weights (weight decay with a learned coefficient, `sqdist`) the
+ * iterate it reads and the coefficient broadcast to its shape.
+ */
+const stepParamCopies = (l: LevelWork): number => lossUnits(l).transposedWeights + (l.penalty ? 2 * Math.min(l.paramCount, lossUnits(l).weights) : 0);
+
+/**
+ * The optimizer's values one differentiated step keeps. sgd and momentum are linear in (θ, g, s)
+ * with constant coefficients, so their derivative reads nothing, unless the learning rate is
+ * learned: then ∂(lr·u)/∂lr reads the vector u (g, or momentum's new state). Adam and RMSprop keep
+ * the values their square root and quotient read.
+ */
 function optimizerKeeps(l: LevelWork): number {
   const p = l.paramCount;
-  return l.stateSlots === 2 ? 3.2 * p : l.stateSlots * p;
+  // Adam: two new moment sums, √v, the quotient m/(√v + ε) and safe-sqrt's bool mask (¼ element)
+  if (NONLINEAR_OPTIMIZERS.has(l.optimizer)) return l.stateSlots === 2 ? 4.25 * p : l.stateSlots * p;
+  return learned(l, 'lr') ? p : 0;
 }
 
 const P = (l: LevelWork): number => l.paramCount;
@@ -68,7 +81,7 @@ function gradientPhase(l: LevelWork, u: LossUnits): Partial<Breakdown> {
 const REREADS = new Set(['mixflow', 'darts', 'sama', 'neumann', 'cg', 'mrml']);
 
 /** Data of a level and everything below it, for all the steps one step of its parent takes. */
-function dataBelow(l: LevelWork, steps = l.steps): number {
+function dataBelow(l: LevelWork, steps = l.steps * (l.replicas ?? 1)): number {
   return steps * (l.dataPerStep + l.children.reduce((s, c) => s + dataBelow(c), 0));
 }
 
@@ -91,14 +104,17 @@ export function stepPeak(level: LevelWork, mode: ModeChoice = level.mode, top = 
     kept = plus(kept, r.kept);
   }
   const reread = REREADS.has(mode.name);
-  const outerData = top ? level.dataPerStep + (reread ? level.children.reduce((s, c) => s + c.steps * c.dataPerStep, 0) : 0) : 0;
+  // The product's re-read of the last batch is the run's own slice (hash-consed): the stacked input
+  // is freed after the run, only that slice stays. mixflow slices afresh: all of it stays.
+  const rereadData = (c: LevelWork): number => (!reread ? 0 : (c.replicas ?? 1) * (mode.name === 'mixflow' ? c.steps : 1) * c.dataPerStep);
+  const outerData = top ? level.dataPerStep + level.children.reduce((s, c) => s + rereadData(c), 0) : 0;
   // first_order without a reset uses no cotangent on the lower level: only the loss's value is built.
   const cot = level.children.reduce((s, c) => s + P(c), 0);
   const needsV = mode.name !== 'first_order' || level.children.some((c) => c.reset);
   const outer = needsV ? plus(plus(kept, gradientPhase(level, own)), { gradients: cot }) : plus(kept, { activations: own.forwardOnly });
   peak = larger(peak, plus(outer, { data: outerData }));
   for (const c of level.children) {
-    const productData = !top || !reread ? 0 : mode.name === 'mixflow' ? c.steps * c.dataPerStep : c.dataPerStep;
+    const productData = top ? rereadData(c) : 0;
     peak = larger(peak, plus(plus(kept, { gradients: cot + P(level), data: productData }), productPhase(c, mode)));
   }
   return peak;
@@ -113,6 +129,15 @@ interface Run {
 
 /** The child's run of `steps` steps, traced as the parent's mode requires. */
 function childRun(c: LevelWork, mode: ModeChoice): Run {
+  const r = childRunOnce(c, mode);
+  // a carried level's final θ_K and s_K are outputs of the outer step: alive from the run to the end
+  const out = {};
+  // task replicas run one after the other, each keeping what the mode needs from its run
+  const n = c.replicas ?? 1;
+  return { kept: plus(scale(r.kept, n), out), runPeak: plus(r.runPeak, scale(r.kept, n - 1)) };
+}
+
+function childRunOnce(c: LevelWork, mode: ModeChoice): Run {
   const u = lossUnits(c);
   const n = c.steps;
   const step = stepPeak(c);
@@ -125,14 +150,18 @@ function childRun(c: LevelWork, mode: ModeChoice): Run {
       // reset from an upper copy (then θ₀ is the hyperparameter). A truncation that cuts a reset
       // level's θ₀ off leaves no path at all: nothing is kept.
       const kept = c.reset ? (t < n ? 0 : t) : t - 1;
-      const perStep = { gradientGraphs: u.secondOrder + stepParamCopies(c) * P(c), optimizerState: optimizerKeeps(c) };
+      const perStep = { gradientGraphs: u.secondOrder + stepParamCopies(c), optimizerState: optimizerKeeps(c) };
       return { kept: scale(perStep, kept), runPeak: plus(step, scale(perStep, Math.max(0, kept - 1))) };
     }
     case 'mixflow': {
-      // (θ_k, s_k, g_k) per step; a reset level's θ₀ is a view of its source and s₀ a shared zero
-      const perStep = { checkpoints: 2 * P(c) + S(c) };
-      const free = c.reset ? { checkpoints: -(P(c) + S(c)) } : {};
-      return { kept: plus(plus(emptyBreakdown(), scale(perStep, n)), free), runPeak: plus(plus(step, scale(perStep, n - 1)), free) };
+      // The backward sweep pulls the adjoints back through step k's update, a remat region: the
+      // region's inputs θ_k, g_k, s_k are kept and its intermediates recomputed. Where the update is
+      // linear with constant coefficients (sgd, momentum at a fixed lr) its VJP reads nothing and
+      // only θ_k is kept, for recomputing the gradient. A restarting level's θ_K is no output: −P.
+      const opt = NONLINEAR_OPTIMIZERS.has(c.optimizer) || (c.learnedOptions ?? []).length > 0 ? P(c) + S(c) : 0;
+      const perStep = { checkpoints: P(c) + opt };
+      const free = { checkpoints: c.reset ? -P(c) : 0 };
+      return { kept: plus(scale(perStep, n), free), runPeak: plus(plus(step, scale(perStep, n - 1)), free) };
     }
     case 'forward': {
       const tangents = { tangents: c.upperScalars * (P(c) + S(c)) };
@@ -146,8 +175,8 @@ function childRun(c: LevelWork, mode: ModeChoice): Run {
   }
 }
 
-function scale(b: Partial<Breakdown>, f: number): Partial<Breakdown> {
-  const out: Partial<Breakdown> = {};
+function scale(b: Partial<Breakdown>, f: number): Breakdown {
+  const out = emptyBreakdown();
   for (const [k, v] of Object.entries(b)) out[k as keyof Breakdown] = (v ?? 0) * f;
   return out;
 }
@@ -169,10 +198,13 @@ function productPhase(c: LevelWork, mode: ModeChoice): Partial<Breakdown> {
       return { gradients: p };
     case 'first_order':
       return { gradients: p };
+    // ∇_w L at θ_K ± εv is a gradient in the upper parameters only: its backward runs through the
+    // terms that read them (a penalty, a weighting of per-example losses), not through the whole
+    // model, so one perturbed forward pass is what its activations cost.
     case 'darts':
-      return { solverVectors: p, activations: u.kept + u.transient, gradients: p };
+      return { solverVectors: p, activations: u.forwardOnly, gradients: p };
     case 'sama':
-      return { solverVectors: p + (c.stateSlots === 2 ? p : 0), activations: u.kept + u.transient, gradients: p };
+      return { solverVectors: p + (c.stateSlots === 2 ? p : 0), activations: u.forwardOnly, gradients: p };
     case 'neumann':
       return { gradientGraphs: u.secondOrder + u.kept, solverVectors: 3 * p, activations: u.transient, gradients: p };
     case 'cg':

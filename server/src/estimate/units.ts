@@ -68,8 +68,15 @@ export interface LossUnits {
   readonly kept: number;
   /** The backward pass's own transient at the last layer: the cotangent and the transposed input. */
   readonly transient: number;
-  /** A₂ − A: what a differentiable gradient keeps for a second reverse pass (per step of unrolled). */
+  /**
+   * The activation-sized values a differentiable gradient keeps for a second reverse pass (per
+   * differentiated step of unrolled): see `computeLossUnits`.
+   */
   readonly secondOrder: number;
+  /** Σ over layers but the first of in·out: the transposed weights a second reverse pass reads (W·ct needs Wᵀ). */
+  readonly transposedWeights: number;
+  /** Σ of in·out over the layers of the first model application (the weights a penalty term reads). */
+  readonly weights: number;
   /** Peak of one forward pass alone (two [B, width] at a time). */
   readonly forwardOnly: number;
   /** Forward FLOPs of the loss (2 per multiply-add). */
@@ -91,21 +98,32 @@ function computeLossUnits(uses: readonly NetUse[]): LossUnits {
   let kept = 0;
   let transient = 0;
   let second = 0;
+  let tw = 0;
   let fwd = 0;
   let flops = 0;
-  for (const u of uses) {
+  uses.forEach((u) => {
     const x = useUnits(u);
     const k = keptPerHidden(u.activation);
     const smooth = SMOOTH.has(u.activation ?? 'relu');
     kept += k * x.hidden + x.logits;
     transient = Math.max(transient, 2 * x.lastInput);
-    // Second order: the transposed inputs of every layer but the first, the cotangent of every hidden layer but
-    // the first (it meets only the data), and the activation's derivative — a bool mask (¼ element)
-    // for relu, the output itself for tanh/sigmoid — plus the loss's [B, C] values.
+    // A differentiable gradient, as the core's VJP rules leave it for the second reverse pass:
+    // - dW = inᵀ·ct for every layer: its derivative in ct reads inᵀ, so every transposed layer input
+    //   is kept, the data's included;
+    // - the cotangent of every hidden layer but the first (the first meets only the data, whose
+    //   cotangent nobody asks for), as the derivative of dW in the layer input reads it;
+    // - the activation's derivative: a bool mask per hidden layer (¼ element) for relu, its output
+    //   and 1 − y² for tanh / sigmoid;
+    // - the loss: softmax's exponentials, their broadcast sum and the shifted logits ([B, C] each)
+    //   and two [B, 1] normalisers.
     const deriv = smooth ? 2 * x.hidden : x.hidden / 4;
-    second += x.inputs - x.dataInput + (x.hidden - x.firstHidden) + deriv + 3 * x.logits;
+    second += x.inputs + (x.hidden - x.firstHidden) + deriv + 3 * x.logits + 2 * u.batch;
+    u.layers.forEach((l, i) => {
+      if (i > 0 && l.kind === 'dense') tw += l.inWidth * l.outWidth;
+    });
     fwd = Math.max(fwd, 2 * x.widest);
     flops += 2 * x.macs;
-  }
-  return { kept, transient, secondOrder: second, forwardOnly: fwd, forwardFlops: flops };
+  });
+  const weights = (uses[0]?.layers ?? []).reduce((s, l) => s + (l.kind === 'dense' ? l.inWidth * l.outWidth : 0), 0);
+  return { kept, transient, secondOrder: second, transposedWeights: tw, weights, forwardOnly: fwd, forwardFlops: flops };
 }

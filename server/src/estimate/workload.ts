@@ -54,6 +54,17 @@ export interface LevelWork {
   readonly penalty: boolean;
   /** Scalars of upper-level parameters its run reads (the forward mode's directions). */
   readonly upperScalars: number;
+  /**
+   * Optimizer options that are traced functions of upper parameters (`lr: exp(loglr)`): the
+   * update's derivative in such an option reads the vector it multiplies, so a differentiated
+   * step keeps that vector.
+   */
+  readonly learnedOptions?: readonly string[];
+  /**
+   * Replicas of the level per step of its parent (a `reset from` level that reads a task source:
+   * the lowering makes one copy per task, each with `steps` steps). Default 1.
+   */
+  readonly replicas?: number;
 }
 
 /** Slots per optimizer, as `nn/optimizers.ts` keeps them. */
