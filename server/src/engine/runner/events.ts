@@ -32,6 +32,8 @@ export interface StartEvent {
   estimatedPeakBytes?: number;
   /** Set when the job continues from a checkpoint. */
   resumedFrom?: { path: string; step: number };
+  /** Task meta-batches: the levels repeated once per task, and how many tasks an outer step has. */
+  tasks?: { levels: string[]; count: number };
 }
 
 export interface LevelMetrics {
@@ -50,7 +52,8 @@ export interface StepEvent {
   stepMs: number;
   /** Training examples processed per second over this step (all levels). */
   examplesPerSec: number;
-  memory: { liveBytes: number; peakBytes: number };
+  /** `method`: how peakBytes was measured (docs/engine.md): 'process-rss' or 'unique-buffers'. */
+  memory: { liveBytes: number; peakBytes: number; method?: string };
 }
 
 export interface EvalEvent {
