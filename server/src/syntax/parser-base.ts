@@ -35,7 +35,7 @@ export abstract class ParserBase extends EmbeddedActionsParser {
       lookaheadStrategy: new GatedLL1Lookahead(),
       errorMessageProvider: errorMessages,
       // Chevrotain's grammar checks are for the default LL(k) strategy (an alternative that can
-      // match nothing is an error there, and a deliberate fallback here); they also need Node 22.
+      // match nothing is an error there, and a deliberate fallback here).
       skipValidations: true,
     });
   }
