@@ -182,7 +182,7 @@ export function levelWork(spec: ProblemSpec, mode: ModeSpec): LevelWork {
   };
   const reweight: LevelWork = {
     name: 'reweight', paramCount: wn, tensorCount: 4, optimizer: 'adam', stateSlots: 2, steps: spec.midSteps ?? 1, dataPerStep: perStep(spec.outerBatch),
-    uses: [use('net', spec.sizes, spec.outerBatch, act)], reset: false, mode: { name: spec.midMode ?? 'sama', options: {} }, children: [fit], upperScalars: 0, penalty: false,
+    uses: [{ ...use('net', spec.sizes, spec.outerBatch, act), own: false }], reset: false, mode: { name: spec.midMode ?? 'sama', options: {} }, children: [fit], upperScalars: 0, penalty: false,
   };
   return {
     name: 'regularize', paramCount: 1, tensorCount: 1, optimizer: 'adam', stateSlots: 2, steps: 1, dataPerStep: perStep(spec.outerBatch),

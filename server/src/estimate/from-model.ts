@@ -102,6 +102,7 @@ function batchOf(e: Expr, text: LevelText, reads: readonly BatchRead[], seen = n
 function usesOf(info: LevelInfo, text: LevelText, model: ModelInfo, acts: Map<string, string>): NetUse[] {
   const fallback = info.batches.map((b) => b.shape[0]).find((d): d is number => typeof d === 'number') ?? 1;
   const out: NetUse[] = [];
+  const owners = new Set(info.owned.map((t) => t.declaredBy));
   const visit = (e: Expr | undefined, seen: Set<string>): void => {
     for (const x of walk(e)) {
       if (x.kind === 'Ident' && text.lets.has(x.name) && !seen.has(x.name)) {
@@ -114,7 +115,7 @@ function usesOf(info: LevelInfo, text: LevelText, model: ModelInfo, acts: Map<st
       const arg = x.args.find((a) => !a.name)?.value;
       const batch = (arg && batchOf(arg, text, info.batches)) ?? fallback;
       const nets = net.kind === 'mixture' && net.candidates ? net.candidates : [net];
-      for (const n of nets) out.push({ net: net.name, batch, layers: layerShapes(n), activation: acts.get(net.name) ?? 'relu' });
+      for (const n of nets) out.push({ net: net.name, batch, layers: layerShapes(n), activation: acts.get(net.name) ?? 'relu', own: owners.has(net.name) });
     }
   };
   visit(text.loss, new Set());

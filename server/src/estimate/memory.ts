@@ -68,6 +68,16 @@ function optimizerKeeps(l: LevelWork): number {
   return learned(l, 'lr') ? p : 0;
 }
 
+/**
+ * The optimizer's values a step's tangent (a JVP through its update) reads: Adam's √v and its
+ * quotient, plus with a learned lr the update u that ∂(lr·u)/∂lr multiplies (sgd's u is g itself,
+ * counted as the gradient). Linear updates read nothing.
+ */
+function jvpOptimizer(l: LevelWork): number {
+  if (!NONLINEAR_OPTIMIZERS.has(l.optimizer)) return 0;
+  return (l.stateSlots === 2 ? 2 : 1) * l.paramCount + (learned(l, 'lr') ? l.paramCount : 0);
+}
+
 const P = (l: LevelWork): number => l.paramCount;
 const S = (l: LevelWork): number => l.stateSlots * l.paramCount;
 
@@ -120,6 +130,9 @@ export function stepPeak(level: LevelWork, mode: ModeChoice = level.mode, top = 
   return peak;
 }
 
+/** One step of a level that does not restart from a hyperparameter: only its mixed part is differentiated. */
+const singleMixed = (c: LevelWork): boolean => !c.reset && c.steps === 1;
+
 interface Run {
   /** What stays alive after the child's run for the product. */
   readonly kept: Partial<Breakdown>;
@@ -141,7 +154,10 @@ function childRunOnce(c: LevelWork, mode: ModeChoice): Run {
   const u = lossUnits(c);
   const n = c.steps;
   const step = stepPeak(c);
-  switch (mode.name) {
+  // mixflow over one step of a level that is not reset is the reverse pass through that step's
+  // mixed part only (θ₀ is no function of the hyperparameters): the graph unrolled builds.
+  const name = mode.name === 'mixflow' && singleMixed(c) ? 'unrolled' : mode.name;
+  switch (name) {
     case 'unrolled':
     case 'truncated': {
       const t = mode.name === 'truncated' ? Math.min(n, Math.max(1, mode.options['steps'] ?? n)) : n;
@@ -165,10 +181,16 @@ function childRunOnce(c: LevelWork, mode: ModeChoice): Run {
     }
     case 'forward': {
       const tangents = { tangents: c.upperScalars * (P(c) + S(c)) };
-      // one forward-mode pass per direction and step: the tangents of the kept activations (a
-      // single step of a level that is not reset has no θ-tangent yet: only the mixed part)
-      const full = c.reset || n > 1;
-      return { kept: tangents, runPeak: plus(plus(step, tangents), full ? { activations: u.kept, tangents: P(c) + S(c) } : {}) };
+      // one forward-mode pass per direction and step: the tangents of the kept activations
+      // (a single step of a level that is not reset has no θ-tangent to carry: its mixed part is
+      // formed only when the product asks for it, after the upper gradient)
+      if (singleMixed(c)) return { kept: {}, runPeak: step };
+      // a step's tangent is the JVP of its gradient along dθ_k: the gradient's graph stays alive
+      // for it as for one HVP (implicitGraph) but used once, so each hidden output is freed when
+      // the next layer's tangent has read it (−hidden); that product's transient, the optimizer
+      // values the update's JVP reads, and the new tangents (P + S) beside the carried ones
+      const jvp = { gradients: P(c), data: c.dataPerStep, optimizerState: jvpOptimizer(c), gradientGraphs: implicitGraph(c, u) - u.hidden, activations: hvpTransient(u), tangents: P(c) + S(c) };
+      return { kept: tangents, runPeak: larger(plus(step, tangents), plus(plus(emptyBreakdown(), jvp), tangents)) };
     }
     default:
       return { kept: {}, runPeak: step };
@@ -181,11 +203,35 @@ function scale(b: Partial<Breakdown>, f: number): Breakdown {
   return out;
 }
 
+/**
+ * What the gradient at θ_K keeps while the implicit modes differentiate it J times (forward over
+ * reverse): what a second reverse pass keeps (secondOrder), plus the hidden outputs and the
+ * cotangent of the first hidden layer, which the tangent pass reads again, the transposed weights
+ * and, with a penalty, its coefficient broadcast to the weights (the iterate is θ_K itself).
+ */
+const implicitGraph = (c: LevelWork, u: LossUnits): number => u.secondOrder + u.hidden + u.firstHidden + u.transposedWeights + (c.penalty ? Math.min(P(c), u.weights) : 0);
+
+/**
+ * One HVP's transient: the widest tangent it builds, a layer's output tangent x·dW + dx·W (two
+ * products and their sum, 3·B·width) or the tangent of the largest dW = inᵀ·ct (inᵀ·dct and dinᵀ·ct).
+ */
+const hvpTransient = (u: LossUnits): number => Math.max(2 * u.largestWeight, 3 * u.widest, u.transient);
+
+// a middle level's own model applications, computed once per level
+const ownMemo = new WeakMap<LevelWork, LossUnits>();
+function ownUnits(c: LevelWork): LossUnits {
+  const hit = ownMemo.get(c);
+  if (hit) return hit;
+  const out = lossUnits({ uses: c.uses.filter((x) => x.own !== false) });
+  ownMemo.set(c, out);
+  return out;
+}
+
 /** The transient of the mode's best-response product across child `c`. */
 function productPhase(c: LevelWork, mode: ModeChoice): Partial<Breakdown> {
   const u = lossUnits(c);
   const p = P(c);
-  switch (mode.name) {
+  switch (mode.name === 'mixflow' && singleMixed(c) ? 'unrolled' : mode.name) {
     case 'unrolled':
     case 'truncated':
       // the reverse sweep: cotangents on θ and s, and one step's second-order backward at a time
@@ -193,9 +239,9 @@ function productPhase(c: LevelWork, mode: ModeChoice): Partial<Breakdown> {
     case 'mixflow':
       // recompute one step's gradient from its checkpoint, then one JVP of it: the forward's values
       // and their tangents. With one step and no reset only the mixed part M·λ is needed (small).
-      return c.reset || c.steps > 1 ? { gradients: 3 * p + S(c), activations: 1.5 * u.kept + u.transient } : { gradients: 3 * p + S(c) };
+      return { gradients: 3 * p + S(c), activations: 1.5 * u.kept + u.transient };
     case 'forward':
-      return { gradients: p };
+      return singleMixed(c) ? { gradients: p, tangents: c.upperScalars * (p + S(c)) } : { gradients: p };
     case 'first_order':
       return { gradients: p };
     // ∇_w L at θ_K ± εv is a gradient in the upper parameters only: its backward runs through the
@@ -205,11 +251,17 @@ function productPhase(c: LevelWork, mode: ModeChoice): Partial<Breakdown> {
       return { solverVectors: p, activations: u.forwardOnly, gradients: p };
     case 'sama':
       return { solverVectors: p + (c.stateSlots === 2 ? p : 0), activations: u.forwardOnly, gradients: p };
+    // Each HVP is a JVP of the gradient at θ_K, so the gradient's graph stays alive through all J
+    // products (implicitGraph), plus one product's transient (hvpTransient). Solver vectors beyond v: neumann keeps
+    // p, the sum and A·p (3P), cg / mrml x, r, p, A·p (4P).
+    // Across a middle level the HVP is in its own parameters with its children's results held
+    // fixed: only the applications of its own models (and a penalty) have a graph.
     case 'neumann':
-      return { gradientGraphs: u.secondOrder + u.kept, solverVectors: 3 * p, activations: u.transient, gradients: p };
     case 'cg':
-    case 'mrml':
-      return { gradientGraphs: u.secondOrder + u.kept, solverVectors: 4 * p, activations: u.transient, gradients: p };
+    case 'mrml': {
+      const own = c.children.length ? ownUnits(c) : u;
+      return { gradientGraphs: implicitGraph(c, own), solverVectors: (mode.name === 'neumann' ? 3 : 4) * p, activations: hvpTransient(own) };
+    }
   }
 }
 

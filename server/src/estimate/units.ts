@@ -77,6 +77,14 @@ export interface LossUnits {
   readonly transposedWeights: number;
   /** Σ of in·out over the layers of the first model application (the weights a penalty term reads). */
   readonly weights: number;
+  /** Σ over model applications of B·(hidden widths): the hidden outputs, one [B, h] per layer. */
+  readonly hidden: number;
+  /** Σ over model applications of B·(first hidden width). */
+  readonly firstHidden: number;
+  /** B·(widest layer output) over the model applications. */
+  readonly widest: number;
+  /** The largest weight matrix (in·out) of any layer: a Hessian-vector product builds its tangent for it as two products. */
+  readonly largestWeight: number;
   /** Peak of one forward pass alone (two [B, width] at a time). */
   readonly forwardOnly: number;
   /** Forward FLOPs of the loss (2 per multiply-add). */
@@ -101,11 +109,18 @@ function computeLossUnits(uses: readonly NetUse[]): LossUnits {
   let tw = 0;
   let fwd = 0;
   let flops = 0;
+  let largest = 0;
+  let hid = 0;
+  let wide = 0;
+  let first = 0;
   uses.forEach((u) => {
     const x = useUnits(u);
     const k = keptPerHidden(u.activation);
     const smooth = SMOOTH.has(u.activation ?? 'relu');
     kept += k * x.hidden + x.logits;
+    hid += x.hidden;
+    wide = Math.max(wide, x.widest);
+    first += x.firstHidden;
     transient = Math.max(transient, 2 * x.lastInput);
     // A differentiable gradient, as the core's VJP rules leave it for the second reverse pass:
     // - dW = inᵀ·ct for every layer: its derivative in ct reads inᵀ, so every transposed layer input
@@ -120,10 +135,11 @@ function computeLossUnits(uses: readonly NetUse[]): LossUnits {
     second += x.inputs + (x.hidden - x.firstHidden) + deriv + 3 * x.logits + 2 * u.batch;
     u.layers.forEach((l, i) => {
       if (i > 0 && l.kind === 'dense') tw += l.inWidth * l.outWidth;
+      if (l.kind === 'dense') largest = Math.max(largest, l.inWidth * l.outWidth);
     });
     fwd = Math.max(fwd, 2 * x.widest);
     flops += 2 * x.macs;
   });
   const weights = (uses[0]?.layers ?? []).reduce((s, l) => s + (l.kind === 'dense' ? l.inWidth * l.outWidth : 0), 0);
-  return { kept, transient, secondOrder: second, transposedWeights: tw, weights, forwardOnly: fwd, forwardFlops: flops };
+  return { kept, transient, secondOrder: second, transposedWeights: tw, weights, hidden: hid, firstHidden: first, widest: wide, largestWeight: largest, forwardOnly: fwd, forwardFlops: flops };
 }

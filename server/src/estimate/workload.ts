@@ -20,6 +20,12 @@ export interface NetUse {
   readonly layers: readonly LayerShape[];
   /** Hidden activation (relu, tanh, ...): what its backward rule reads decides what is kept. */
   readonly activation?: string;
+  /**
+   * Whether the model is the level's own (its parameters are the level's). A middle level's loss
+   * usually applies a lower level's model at that level's final parameters: a derivative in the
+   * middle level's own parameters then has no graph through it. Default true.
+   */
+  readonly own?: boolean;
 }
 
 export interface ModeChoice {
