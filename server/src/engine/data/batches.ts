@@ -21,7 +21,13 @@ export interface BatcherOptions {
   readonly dropLast?: boolean;
 }
 
-/** An endless stream of batches over epochs. */
+/** Where a Batcher stands: enough to continue its exact sequence (checkpoints record it). */
+export interface BatcherState {
+  readonly epoch: number;
+  readonly pos: number;
+}
+
+/** An endless stream of batches over epochs; resumable through `state`. */
 export class Batcher {
   private order: Int32Array;
   private pos = 0;
@@ -37,6 +43,16 @@ export class Batcher {
 
   get epoch(): number {
     return this.epochNo;
+  }
+
+  get state(): BatcherState {
+    return { epoch: this.epochNo, pos: this.pos };
+  }
+
+  set state(s: BatcherState) {
+    this.epochNo = s.epoch;
+    this.pos = s.pos;
+    this.order = this.orderFor(s.epoch);
   }
 
   /** Batches per epoch. */

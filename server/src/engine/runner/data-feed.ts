@@ -12,7 +12,10 @@ import { ridgeProblem, type RidgeProblem } from '../data/ridge.js';
 import { sinusoidBatch, type SinusoidBatch } from '../data/sinusoid.js';
 import type { HostArray } from '../executors/types.js';
 import type { DataSpec, Feed, LoweredProgram, ReportInput, SinusoidSpec } from '../../graph/program/index.js';
-import { BatchStream, type RowBatch, type StreamState } from './batch-stream.js';
+import { Batcher, type Batch, type BatcherState } from '../data/batches.js';
+
+/** The rows one draw yields: a Batcher's batch, or a whole source without `batch`. */
+type RowBatch = Pick<Batch, 'x' | 'y' | 'indices'>;
 
 /** A fixed outer-step index for the task a report evaluates on (never a training step). */
 const EVAL_TASK_STEP = 0x7fffffff;
@@ -30,7 +33,7 @@ export interface Source {
   readonly spec: DataSpec;
   /** Row sources (csv, blobs): the rows, after corruption. */
   readonly rows?: Dataset & { standardizer?: Standardizer };
-  readonly stream?: BatchStream;
+  readonly stream?: Batcher;
   readonly ridge?: RidgeProblem;
 }
 
@@ -90,11 +93,11 @@ export function loadSources(specs: readonly DataSpec[], seed: number): Map<strin
 
 function rowSource(spec: DataSpec & { batch?: number; shuffle?: boolean }, ds: Dataset, seed: number): Source {
   if (spec.batch === undefined || spec.batch >= ds.n && !spec.shuffle) return { spec, rows: ds };
-  return { spec, rows: ds, stream: new BatchStream(ds, spec.batch, spec.shuffle ?? false, sourceSeed(seed, spec.name, 2)) };
+  return { spec, rows: ds, stream: new Batcher(ds, { batchSize: spec.batch, shuffle: spec.shuffle ?? false, seed: sourceSeed(seed, spec.name, 2) }) };
 }
 
 function allRows(ds: Dataset): RowBatch {
-  return { x: ds.x, y: ds.y, index: Int32Array.from({ length: ds.n }, (_, i) => i) };
+  return { x: ds.x, y: ds.y, indices: Int32Array.from({ length: ds.n }, (_, i) => i) };
 }
 
 function sinusoidOptions(s: SinusoidSpec, seed: number) {
@@ -122,13 +125,13 @@ function fieldOf(src: Source, draw: RowBatch | undefined, task: SinusoidBatch | 
     case 'y':
       return draw!.y;
     case 'index':
-      return draw!.index;
+      return draw!.indices;
     default:
       throw new Error(`data ${spec.name} has no field ${field}`);
   }
 }
 
-export type FeederState = Record<string, StreamState>;
+export type FeederState = Record<string, BatcherState>;
 
 /** Fills the data inputs of the outer-step graph, step after step. */
 export class DataFeeder {
@@ -179,7 +182,7 @@ export class DataFeeder {
           if (src.rows) {
             const d = this.draw(name);
             m.set(name, d);
-            examples += d.index.length;
+            examples += d.indices.length;
           } else if (src.spec.kind === 'ridge') examples += src.spec.train;
           else if (src.spec.kind === 'sinusoid') examples += src.spec.support;
         }

@@ -1,7 +1,6 @@
 // The runner: one job = one process; its event stream, checkpoints and the hypergradient probe.
 export * from './events.js';
 export { chooseBackend, knownBackend, LANGUAGE_BACKENDS, type BackendChoice } from './backend.js';
-export { BatchStream, type StreamState } from './batch-stream.js';
 export { CHECKPOINT_FILE, CHECKPOINT_FORMAT, checkpointPath, loadCheckpoint, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
 export { DataFeeder, loadSources, sourceSeed, type FeederState, type Source } from './data-feed.js';
 export { computeHypergradient, type HypergradOptions, type HypergradResult, type ParamHypergradient } from './hypergrad.js';
