@@ -4,19 +4,11 @@ import type { Graph } from '../../server/src/graph/ir.js';
 import * as op from '../../server/src/graph/ops.js';
 import { grad, hvp, jvp, vjp } from '../../server/src/graph/transforms.js';
 import { traceGraph, type InputSpec, type Value } from '../../server/src/graph/trace.js';
+import { mulberry32 } from '../../server/src/graph/nn/init.js';
 import { evaluate, tensor, type Tensor } from './reference-eval.js';
 
-/** mulberry32: a tiny seeded PRNG so that every case is reproducible from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG, so that every case is reproducible from its seed. */
+export const rng = mulberry32;
 
 export interface DataSpec extends InputSpec {
   /** Float values are drawn uniformly from [lo, hi]; with `awayFromZero` their sign is random. */

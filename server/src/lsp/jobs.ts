@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseEvent, type JobEvent } from '../engine/runner/events.js';
-import type { JobStateName } from './protocol.js';
+import type { JobStateName, JobStateParams } from './protocol.js';
 
 export interface JobSpec {
   uri: string;
@@ -20,14 +20,8 @@ export interface JobSpec {
   cwd?: string;
 }
 
-export interface JobStateChange {
-  jobId: string;
-  state: JobStateName;
-  uri: string;
-  level?: string;
-  message?: string;
-  checkpoint?: string;
-}
+/** A job's change of state: exactly what `mlo/jobState` carries. */
+export type JobStateChange = JobStateParams;
 
 export interface JobManagerOptions {
   /** The runner command before its arguments, e.g. [process.execPath, 'bin/mlo.js']. */
