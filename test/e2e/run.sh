@@ -51,7 +51,9 @@ fi
 # 3. code-server in a private prefix, built against Node 24's headers (no header download).
 CS_PREFIX=$E2E_HOME/code-server-$CODE_SERVER_VERSION
 if [ ! -x "$CS_PREFIX/bin/code-server" ]; then
-  t env PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm_config_cache="$E2E_HOME/npm-cache" \
+  # `env -u npm_config_user_agent`: under `npm run test:e2e` the outer npm (Node 20) exports its
+  # user agent, and code-server's postinstall reads the Node version from it.
+  t env -u npm_config_user_agent PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm_config_cache="$E2E_HOME/npm-cache" \
     npm install -g --no-audit --no-fund --prefix "$CS_PREFIX.partial" --allow-scripts=code-server,argon2 "code-server@$CODE_SERVER_VERSION" >/dev/null
   rm -rf "$CS_PREFIX" && mv "$CS_PREFIX.partial" "$CS_PREFIX" # only a complete install is ever reused
 fi
