@@ -1,16 +1,30 @@
 #!/usr/bin/env node
-// The `mlo` command: runs the compiled CLI (npm run build), or the TypeScript sources through
-// tsx when the repository has not been built yet.
-import { existsSync } from 'node:fs';
+// The `mlo` command: runs the compiled CLI (npm run build) when it is up to date, else the
+// TypeScript sources through tsx, so a stale build never hides a change to the sources.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const built = join(root, 'out/server/src/cli/main.js');
-if (existsSync(built)) {
+const sources = join(root, 'server/src');
+
+/** Newest modification time of the .ts files under `dir` (about 200 files: a few ms). */
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const upToDate = existsSync(built) && (!existsSync(sources) || statSync(built).mtimeMs >= newestSource(sources));
+if (upToDate) {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'server/src/cli/main.ts')).href);
+  await import(pathToFileURL(join(sources, 'cli/main.ts')).href);
 }

@@ -84,11 +84,16 @@ test('an untrusted workspace refuses jobs', async () => {
 const cliMain = join(process.cwd(), 'server/src/cli/main.ts');
 const hasRun = existsSync(cliMain) && /\.command\('run'\)/.test(readFileSync(cliMain, 'utf8'));
 test('a real short job through `mlo run` (skipped until it exists)', { skip: !hasRun && 'mlo run does not exist yet' }, async () => {
-  const client = await startClient({}, { workspaceTrusted: true, settings: { maxConcurrentJobs: 1, gpus: [] }, runner: [process.execPath, join(process.cwd(), 'bin/mlo.js')] });
+  // The job follows the editor's settings: checkpoints under mlo.outputFolder, logging every step.
+  const settings = { maxConcurrentJobs: 1, gpus: [], outputFolder: '.mlo-out/lsp-test', logInterval: 1 };
+  const client = await startClient({}, { workspaceTrusted: true, settings, runner: [process.execPath, join(process.cwd(), 'bin/mlo.js')] });
   try {
     const { jobId } = (await client.connection.sendRequest('mlo/startJob', { uri, steps: 2 })) as { jobId: string };
     const end = await client.notification<JobStateParams>('mlo/jobState', final(jobId), 120_000);
     assert.equal(end.state, 'completed', end.message);
+    assert.ok(end.checkpoint?.startsWith(join(process.cwd(), '.mlo-out/lsp-test/ridge')), `checkpoint at ${end.checkpoint}`);
+    const steps = client.notifications.filter((n) => n.method === 'mlo/jobEvent' && (n.params as JobEventParams).event.type === 'step');
+    assert.equal(steps.length, 2, 'logInterval 1 gives a step event per step');
     assert.ok(client.notifications.some((n) => n.method === 'mlo/jobEvent' && (n.params as JobEventParams).event.type === 'step'));
   } finally {
     assert.equal(await client.close(), 0);

@@ -16,6 +16,10 @@ export interface JobSpec {
   level?: string;
   backend?: string;
   steps?: number;
+  /** Where checkpoints go (`mlo run --out`); the runner's default when absent. */
+  out?: string;
+  /** Log every N outer steps (`mlo run --log`); the file's `run { log }` when absent. */
+  log?: number;
   /** Working directory of the job (the workspace folder). */
   cwd?: string;
 }
@@ -159,6 +163,8 @@ export class JobManager {
     if (job.spec.level) args.push('--level', job.spec.level);
     if (job.spec.backend) args.push('--backend', job.spec.backend);
     if (job.spec.steps !== undefined) args.push('--steps', String(job.spec.steps));
+    if (job.spec.out) args.push('--out', job.spec.out);
+    if (job.spec.log !== undefined) args.push('--log', String(job.spec.log));
     const gpu = this.freeGpu();
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.opts.env };
     if (gpu !== undefined) {

@@ -3,7 +3,7 @@
 // job manager. Every handler is guarded: a bug in one feature answers null, logs, and leaves
 // the server (and the other features) running.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
@@ -75,8 +75,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
   process.on('exit', () => jobs.killAllOnExit());
 
+  // The settings that shape each job the editor starts (the rest configure the job manager).
+  let jobSettings: Partial<Pick<MloSettings, 'backend' | 'outputFolder' | 'logInterval'>> = {};
   const applySettings = (s: Partial<MloSettings> | undefined) => {
     if (!s) return;
+    jobSettings = {
+      ...jobSettings,
+      ...(typeof s.backend === 'string' ? { backend: s.backend } : {}),
+      ...(typeof s.outputFolder === 'string' && s.outputFolder.trim() ? { outputFolder: s.outputFolder } : {}),
+      ...(typeof s.logInterval === 'number' && Number.isInteger(s.logInterval) && s.logInterval > 0 ? { logInterval: s.logInterval } : {}),
+    };
     const gpus = Array.isArray(s.gpus) && s.gpus.length ? s.gpus.filter((g) => Number.isInteger(g) && g >= 0) : undefined;
     jobs.configure({
       ...(typeof s.maxConcurrentJobs === 'number' ? { maxConcurrent: s.maxConcurrentJobs } : {}),
@@ -357,10 +365,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!p || typeof p.uri !== 'string') throw new ResponseError(-32602, 'mlo/startJob needs a uri');
     const path = uriToPath(p.uri);
     const folder = workspaceFolders.find((f) => path.startsWith(f));
+    const backend = typeof p.backend === 'string' ? p.backend : jobSettings.backend !== 'auto' ? jobSettings.backend : undefined;
+    // mlo.outputFolder is relative to the workspace folder (the file's folder outside one).
+    const out = jobSettings.outputFolder ? resolvePath(folder ?? dirname(path), jobSettings.outputFolder, basename(path, '.mlo')) : undefined;
     const jobId = jobs.start({
       uri: p.uri, path,
       ...(typeof p.level === 'string' ? { level: p.level } : {}),
-      ...(typeof p.backend === 'string' ? { backend: p.backend } : {}),
+      ...(backend ? { backend } : {}),
+      ...(out ? { out } : {}),
+      ...(jobSettings.logInterval ? { log: jobSettings.logInterval } : {}),
       ...(typeof p.steps === 'number' && Number.isInteger(p.steps) && p.steps > 0 ? { steps: p.steps } : {}),
       ...(folder ? { cwd: folder } : {}),
     });
