@@ -1,5 +1,5 @@
 // Runs every fixture under test/fixtures/diagnostics: the checker's diagnostics must equal the
-// inline expectations exactly. MLO_UPDATE=1 rewrites the expectations from the actual output
+// inline expectations exactly. UPDATE_GOLDENS=1 rewrites the expectations from the actual output
 // (review the diff before keeping it).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ for (const f of files) {
     const path = join(dir, f);
     const text = readFileSync(path, 'utf8');
     const { diagnostics } = check(text, { path });
-    if (process.env['MLO_UPDATE'] === '1') {
+    if (process.env['UPDATE_GOLDENS'] === '1') {
       writeFileSync(path, rewriteExpectations(text, diagnostics));
       return;
     }
