@@ -7,7 +7,7 @@
 // The carets refer to the nearest preceding line that is not itself an expectation. `|` marks
 // an empty range (an insertion point). The message may be a prefix, or left out. Comparison is
 // exact: every expected diagnostic present at its range, and no other diagnostic.
-// `MLO_UPDATE=1` lets a test rewrite a fixture's expectations from the actual diagnostics.
+// `UPDATE_GOLDENS=1` lets a test rewrite a fixture's expectations from the actual diagnostics.
 
 export interface Span {
   start: number;
