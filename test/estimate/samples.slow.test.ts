@@ -16,7 +16,7 @@ const dir = join(process.cwd(), 'samples');
  * most pairs within ±15%; the outliers are the MLP-shaped units applied to losses they do not
  * describe (a mixture of candidate models, iMAML's proximal term, the implicit modes on MAML).
  */
-const PAIR_TOLERANCE_PCT = 75;
+const PAIR_TOLERANCE_PCT = 70; // worst now 69.4% (iMAML truncated, its proximal term)
 const WITHIN_15_SHARE = 0.7;
 
 it('closed form vs traced liveness on the nine samples', () => {

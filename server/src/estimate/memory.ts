@@ -81,10 +81,19 @@ function jvpOptimizer(l: LevelWork): number {
 const P = (l: LevelWork): number => l.paramCount;
 const S = (l: LevelWork): number => l.stateSlots * l.paramCount;
 
-/** The transient of one plain gradient of the level's loss (its gradient included). */
-function gradientPhase(l: LevelWork, u: LossUnits): Partial<Breakdown> {
-  // the step's batch is a slice (a copy) of the stacked input, alive through the step
-  return { activations: u.kept + u.transient, gradients: P(l) };
+/**
+ * The peak of one gradient pass of the level's loss: `whole` elements of gradient at its end, and
+ * `done` of them already whole at its start (other tasks' v).
+ */
+function gradientPhase(l: LevelWork, u: LossUnits, whole = P(l), done = 0): Partial<Breakdown> {
+  // At the backward's start everything the forward kept is alive and only the last layer's weight
+  // gradient exists; by its end the gradient is whole and the forward's values are freed but the
+  // first layer's (the data's transpose and its cotangent): the larger of the two moments. A penalty
+  // in the weights has its gradient built first and held until the loss's arrive: P_w from the start.
+  const held = done + u.lastWeights + (l.penalty ? Math.min(P(l), u.weights) : 0);
+  const start = u.kept + u.transient + held;
+  const end = whole + u.firstLayer;
+  return start >= end ? { activations: u.kept + u.transient, gradients: held } : { activations: u.firstLayer, gradients: whole };
 }
 
 /** Modes whose product evaluates the lower loss again after the run (on its last batch, or all of them for mixflow). */
@@ -103,8 +112,10 @@ function dataBelow(l: LevelWork, steps = l.steps * (l.replicas ?? 1)): number {
  */
 export function stepPeak(level: LevelWork, mode: ModeChoice = level.mode, top = false): Breakdown {
   const own = lossUnits(level);
-  // a lowest level's step: its gradient, and its batch as a slice (a copy) of the stacked input
-  if (level.children.length === 0) return plus(emptyBreakdown(), { ...gradientPhase(level, own), data: level.dataPerStep });
+  // a lowest level's step: its gradient, and its batch as a slice (a copy) of the stacked input.
+  // The sum A + transient + g, not gradientPhase's two moments: with small batches the samples'
+  // steps peak mid-backward, between them (docs/estimates.md, "what is left").
+  if (level.children.length === 0) return plus(emptyBreakdown(), { activations: own.kept + own.transient, gradients: P(level), data: level.dataPerStep });
   let peak = emptyBreakdown();
   let kept = emptyBreakdown();
   const allData = top ? level.dataPerStep + level.children.reduce((s, c) => s + dataBelow(c), 0) : 0;
@@ -121,17 +132,41 @@ export function stepPeak(level: LevelWork, mode: ModeChoice = level.mode, top = 
   // first_order without a reset uses no cotangent on the lower level: only the loss's value is built.
   const cot = level.children.reduce((s, c) => s + P(c), 0);
   const needsV = mode.name !== 'first_order' || level.children.some((c) => c.reset);
-  const outer = needsV ? plus(plus(kept, gradientPhase(level, own)), { gradients: cot }) : plus(kept, { activations: own.forwardOnly });
+  // The upper gradient, in the level's own parameters and v on the children's θ_K, is whole only at
+  // the end of its backward pass. With T task replicas the upper loss is a sum over tasks whose backward passes run one after
+  // another: when the last one starts, the other T − 1 tasks' v are whole already.
+  const tasks = level.children.reduce((m, c) => Math.max(m, c.replicas ?? 1), 1);
+  const outer = needsV ? plus(kept, gradientPhase(level, own, P(level) + cot, (tasks - 1) * cot)) : plus(kept, { activations: own.forwardOnly });
   peak = larger(peak, plus(outer, { data: outerData }));
   for (const c of level.children) {
     const productData = top ? rereadData(c) : 0;
-    peak = larger(peak, plus(plus(kept, { gradients: cot + P(level), data: productData }), productPhase(c, mode)));
+    // mixflow across a restarting level: v on θ_K is the sweep's first adjoint λ_K and the
+    // hypergradient its last, λ₀ (θ₀ is the hyperparameter): both are the adjoint the product counts,
+    // no separate cotangent or accumulator beside it. Only a mixed part to pull v through (one differentiated step, θ₀ no hyperparameter): the outer
+    // backward emits v layer by layer and each slice is consumed at once, v is never whole.
+    const held = mode.name === 'mixflow' && c.reset ? 0 : mixedOnly(c, mode) ? P(level) : cot + P(level);
+    peak = larger(peak, plus(plus(kept, { gradients: held, data: productData }), productPhase(c, mode)));
   }
   return peak;
 }
 
 /** One step of a level that does not restart from a hyperparameter: only its mixed part is differentiated. */
 const singleMixed = (c: LevelWork): boolean => !c.reset && c.steps === 1;
+
+/** The steps unrolled or truncated(T) differentiate through. */
+const differentiatedSteps = (c: LevelWork, mode: ModeChoice): number =>
+  mode.name === 'truncated' ? Math.min(c.steps, Math.max(1, mode.options['steps'] ?? c.steps)) : c.steps;
+
+/**
+ * Whether the reverse pass across `c` is only one step's mixed part v·∂Φ/∂φ: unrolled, truncated
+ * or mixflow differentiating a single step of a level that does not restart from a hyperparameter
+ * (no θ-path to pull back through).
+ */
+function mixedOnly(c: LevelWork, mode: ModeChoice): boolean {
+  if (c.reset) return false;
+  if (mode.name === 'mixflow') return singleMixed(c);
+  return (mode.name === 'unrolled' || mode.name === 'truncated') && differentiatedSteps(c, mode) === 1;
+}
 
 interface Run {
   /** What stays alive after the child's run for the product. */
@@ -154,6 +189,12 @@ function childRunOnce(c: LevelWork, mode: ModeChoice): Run {
   const u = lossUnits(c);
   const n = c.steps;
   const step = stepPeak(c);
+  // A restarting level's running iterate and state are no inputs: from step 2 on, θ_{k−1} and
+  // s_{k−1} are tensors of their own beside the carried inputs (step 1 reads φ and s₀ = 0). Modes
+  // that keep θ_k anyway (mixflow's checkpoints, unrolled's path) count them there.
+  // Its step's gradient is whole only at the end of the backward, when the forward's values are
+  // freed: the larger of the two moments (gradientPhase), not their sum.
+  const running = c.reset && n >= 2 ? plus(emptyBreakdown(), { ...gradientPhase(c, u), data: c.dataPerStep, parameters: P(c) + S(c) }) : step;
   // mixflow over one step of a level that is not reset is the reverse pass through that step's
   // mixed part only (θ₀ is no function of the hyperparameters): the graph unrolled builds.
   const name = mode.name === 'mixflow' && singleMixed(c) ? 'unrolled' : mode.name;
@@ -167,7 +208,7 @@ function childRunOnce(c: LevelWork, mode: ModeChoice): Run {
       // level's θ₀ off leaves no path at all: nothing is kept.
       const kept = c.reset ? (t < n ? 0 : t) : t - 1;
       const perStep = { gradientGraphs: u.secondOrder + stepParamCopies(c), optimizerState: optimizerKeeps(c) };
-      return { kept: scale(perStep, kept), runPeak: plus(step, scale(perStep, Math.max(0, kept - 1))) };
+      return { kept: scale(perStep, kept), runPeak: kept === 0 ? running : plus(step, scale(perStep, Math.max(0, kept - 1))) };
     }
     case 'mixflow': {
       // The backward sweep pulls the adjoints back through step k's update, a remat region: the
@@ -176,7 +217,9 @@ function childRunOnce(c: LevelWork, mode: ModeChoice): Run {
       // only θ_k is kept, for recomputing the gradient. A restarting level's θ_K is no output: −P.
       const opt = NONLINEAR_OPTIMIZERS.has(c.optimizer) || (c.learnedOptions ?? []).length > 0 ? P(c) + S(c) : 0;
       const perStep = { checkpoints: P(c) + opt };
-      const free = { checkpoints: c.reset ? -P(c) : 0 };
+      // A restarting level's θ_K and s_K are no outputs and s₀ = 0 is no tensor: the sweep keeps
+      // θ₁…θ_{K−1}, s₁…s_{K−1} (where the update's VJP reads them) and g₁…g_K.
+      const free = { checkpoints: c.reset ? -P(c) - (opt ? S(c) : 0) : 0 };
       return { kept: plus(scale(perStep, n), free), runPeak: plus(plus(step, scale(perStep, n - 1)), free) };
     }
     case 'forward': {
@@ -193,7 +236,7 @@ function childRunOnce(c: LevelWork, mode: ModeChoice): Run {
       return { kept: tangents, runPeak: larger(plus(step, tangents), plus(plus(emptyBreakdown(), jvp), tangents)) };
     }
     default:
-      return { kept: {}, runPeak: step };
+      return { kept: {}, runPeak: running };
   }
 }
 
@@ -234,12 +277,18 @@ function productPhase(c: LevelWork, mode: ModeChoice): Partial<Breakdown> {
   switch (mode.name === 'mixflow' && singleMixed(c) ? 'unrolled' : mode.name) {
     case 'unrolled':
     case 'truncated':
+      // Only the mixed part: per layer, as v's slice arrives, −v, its cotangent on what the update
+      // scales (lr·(−v)) and its product with what the mixed part reads (three tensors of the largest
+      // layer), plus the iterate a penalty reads (θ_{K−1}, which the step keeps for it).
+      if (mixedOnly(c, mode)) return { gradients: 3 * u.largestWeight, parameters: c.penalty ? Math.min(p, u.weights) : 0 };
       // the reverse sweep: cotangents on θ and s, and one step's second-order backward at a time
       return { gradients: 2 * p + S(c), activations: u.transient };
     case 'mixflow':
       // recompute one step's gradient from its checkpoint, then one JVP of it: the forward's values
       // and their tangents. With one step and no reset only the mixed part M·λ is needed (small).
-      return { gradients: 3 * p + S(c), activations: 1.5 * u.kept + u.transient };
+      // A smooth activation's JVP also builds its derivative 1 − y² and that derivative's tangent
+      // per hidden layer (relu's mask has neither).
+      return { gradients: 3 * p + S(c), activations: 1.5 * u.kept + u.transient + 2 * u.smoothHidden };
     case 'forward':
       return singleMixed(c) ? { gradients: p, tangents: c.upperScalars * (p + S(c)) } : { gradients: p };
     case 'first_order':

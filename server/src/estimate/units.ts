@@ -85,6 +85,12 @@ export interface LossUnits {
   readonly widest: number;
   /** The largest weight matrix (in·out) of any layer: a Hessian-vector product builds its tangent for it as two products. */
   readonly largestWeight: number;
+  /** Σ over model applications of the last layer's in·out: the first weight gradient a backward pass forms. */
+  readonly lastWeights: number;
+  /** Σ over model applications of B·(in + out) of the first layer: what the backward's last product reads (xᵀ and its cotangent). */
+  readonly firstLayer: number;
+  /** Σ over applications with a smooth activation (tanh, sigmoid) of B·(hidden widths). */
+  readonly smoothHidden: number;
   /** Peak of one forward pass alone (two [B, width] at a time). */
   readonly forwardOnly: number;
   /** Forward FLOPs of the loss (2 per multiply-add). */
@@ -113,14 +119,19 @@ function computeLossUnits(uses: readonly NetUse[]): LossUnits {
   let hid = 0;
   let wide = 0;
   let first = 0;
+  let lastW = 0;
+  let smoothHid = 0;
+  let firstLayer = 0;
   uses.forEach((u) => {
     const x = useUnits(u);
     const k = keptPerHidden(u.activation);
     const smooth = SMOOTH.has(u.activation ?? 'relu');
     kept += k * x.hidden + x.logits;
     hid += x.hidden;
+    if (smooth) smoothHid += x.hidden;
     wide = Math.max(wide, x.widest);
-    first += x.firstHidden;
+    // (a smooth activation's second-order graph keeps the first hidden cotangent already, below)
+    first += smooth ? 0 : x.firstHidden;
     transient = Math.max(transient, 2 * x.lastInput);
     // A differentiable gradient, as the core's VJP rules leave it for the second reverse pass:
     // - dW = inᵀ·ct for every layer: its derivative in ct reads inᵀ, so every transposed layer input
@@ -131,15 +142,20 @@ function computeLossUnits(uses: readonly NetUse[]): LossUnits {
     //   and 1 − y² for tanh / sigmoid;
     // - the loss: softmax's exponentials, their broadcast sum and the shifted logits ([B, C] each)
     //   and two [B, 1] normalisers.
+    // - with a smooth activation also the first hidden layer's cotangent: ct ⊙ (1 − y²) differentiated
+    //   in y reads ct (relu's where(mask, ct, 0) has no derivative in the mask);
     const deriv = smooth ? 2 * x.hidden : x.hidden / 4;
-    second += x.inputs + (x.hidden - x.firstHidden) + deriv + 3 * x.logits + 2 * u.batch;
+    second += x.inputs + (x.hidden - (smooth ? 0 : x.firstHidden)) + deriv + 3 * x.logits + 2 * u.batch;
     u.layers.forEach((l, i) => {
       if (i > 0 && l.kind === 'dense') tw += l.inWidth * l.outWidth;
       if (l.kind === 'dense') largest = Math.max(largest, l.inWidth * l.outWidth);
     });
     fwd = Math.max(fwd, 2 * x.widest);
+    const lastL = u.layers[u.layers.length - 1];
+    lastW += lastL ? lastL.inWidth * lastL.outWidth : 0;
+    firstLayer += x.dataInput + u.batch * (u.layers[0]?.outWidth ?? 0);
     flops += 2 * x.macs;
   });
   const weights = (uses[0]?.layers ?? []).reduce((s, l) => s + (l.kind === 'dense' ? l.inWidth * l.outWidth : 0), 0);
-  return { kept, transient, secondOrder: second, transposedWeights: tw, weights, hidden: hid, firstHidden: first, widest: wide, largestWeight: largest, forwardOnly: fwd, forwardFlops: flops };
+  return { kept, transient, secondOrder: second, transposedWeights: tw, weights, hidden: hid, firstHidden: first, widest: wide, largestWeight: largest, lastWeights: lastW, firstLayer, smoothHidden: smoothHid, forwardOnly: fwd, forwardFlops: flops };
 }
