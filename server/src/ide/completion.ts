@@ -10,7 +10,7 @@ import { loadCsv } from '../model/file-system.js';
 import { builtinConstants, levelKeywords, runKeywords, runSettings, type KindSpec, type OptionSpec } from '../model/specs.js';
 import type { Analysis } from './analysis.js';
 import { cursorAt, type Cursor, type OpenCall } from './cursor.js';
-import { formatCount } from './describe.js';
+import { formatCount, plural } from './describe.js';
 import { formatShape } from '../model/info.js';
 import { constantDocs, describeType, findAnyKind, functionDocs, functionNames, keywordDocs, kindLists, kindSignature, type KindList } from './texts.js';
 import type { Span } from '../syntax/ast.js';
@@ -127,7 +127,7 @@ function expressionNames(a: Analysis, c: Cursor): CompletionItem[] {
         items.push({ label: s.name, kind: 'data', detail: d ? `data · ${d.source}${d.rows != null ? ` · ${formatCount(d.rows)} rows` : ''}` : 'data' });
       } else if (s.kind === 'model') {
         const n = m.nets.get(s.name);
-        items.push({ label: s.name, kind: 'model', detail: n ? `model · ${n.kind} · ${formatCount(n.count)} params` : 'model' });
+        items.push({ label: s.name, kind: 'model', detail: n ? `model · ${n.kind} · ${plural(n.count, 'param')}` : 'model' });
       } else if (s.kind === 'param') {
         const p = m.params.get(s.name);
         items.push({ label: s.name, kind: 'param', detail: p ? `param ${formatShape(p.shape)}` : 'param' });
@@ -152,7 +152,7 @@ function expressionNames(a: Analysis, c: Cursor): CompletionItem[] {
 function ownable(a: Analysis): CompletionItem[] {
   const items: CompletionItem[] = [];
   for (const n of a.result.model.nets.values()) {
-    items.push({ label: n.name, kind: 'model', detail: `model · ${formatCount(n.count)} params` });
+    items.push({ label: n.name, kind: 'model', detail: `model · ${plural(n.count, 'param')}` });
     items.push({ label: `init(${n.name})`, kind: 'member', detail: `initial values of ${n.name}`, insertText: `init(${n.name})` });
   }
   for (const p of a.result.model.params.values()) items.push({ label: p.name, kind: 'param', detail: `param ${formatShape(p.shape)}` });
@@ -160,7 +160,7 @@ function ownable(a: Analysis): CompletionItem[] {
 }
 
 function levels(a: Analysis, self: string | undefined): CompletionItem[] {
-  return [...a.result.model.levels.values()].filter((l) => l.name !== self).map((l) => ({ label: l.name, kind: 'level' as const, detail: `level · owns ${formatCount(l.ownedCount)} params` }));
+  return [...a.result.model.levels.values()].filter((l) => l.name !== self).map((l) => ({ label: l.name, kind: 'level' as const, detail: `level · owns ${plural(l.ownedCount, 'param')}` }));
 }
 
 function members(a: Analysis, chain: string[]): CompletionItem[] {

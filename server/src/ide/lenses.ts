@@ -4,7 +4,7 @@
 import type { Span } from '../syntax/ast.js';
 import { formatShape } from '../model/info.js';
 import type { Analysis } from './analysis.js';
-import { formatBytes, formatCount } from './describe.js';
+import { formatBytes, plural } from './describe.js';
 import { chosenCost, levelEstimates } from './estimates.js';
 import { describeVType, levelTypes } from './types.js';
 
@@ -57,7 +57,7 @@ export function inlayHints(a: Analysis, range?: Span): InlayHint[] {
     if (d.range.end < (range?.start ?? 0) || d.range.start > (range?.end ?? Infinity)) continue;
     if (d.kind === 'Model') {
       const n = m.nets.get(d.name.name);
-      if (n && inRange(d.range.end)) out.push({ offset: d.range.end, label: ` ${formatCount(n.count)} params`, kind: 'type', tooltip: `${formatBytes(n.count * 4)} as float32` });
+      if (n && inRange(d.range.end)) out.push({ offset: d.range.end, label: ` ${plural(n.count, 'param')}`, kind: 'type', tooltip: `${formatBytes(n.count * 4)} as float32` });
     } else if (d.kind === 'Param') {
       const p = m.params.get(d.name.name);
       const fromData = d.shape.some((e) => e.kind === 'Member');
@@ -71,7 +71,7 @@ export function inlayHints(a: Analysis, range?: Span): InlayHint[] {
       if (l && inRange(d.name.range.end)) {
         const e = est?.get(l.name);
         const cost = e ? chosenCost(e) : undefined;
-        out.push({ offset: d.name.range.end, label: cost ? `: ${formatBytes(cost.peakBytes)} peak` : `: ${formatCount(l.ownedCount)} params`, kind: 'type', tooltip: `owns ${formatBytes(l.ownedBytes)} of parameters` });
+        out.push({ offset: d.name.range.end, label: cost ? `: ${formatBytes(cost.peakBytes)} peak` : `: ${plural(l.ownedCount, 'param')}`, kind: 'type', tooltip: `owns ${formatBytes(l.ownedBytes)} of parameters` });
       }
       const types = levelTypes(a, d);
       for (const st of d.body) {

@@ -3,7 +3,7 @@
 import type { Decl, LevelStmt, RunStmt, Span } from '../syntax/ast.js';
 import { formatShape } from '../model/info.js';
 import type { Analysis } from './analysis.js';
-import { formatCount } from './describe.js';
+import { formatCount, plural } from './describe.js';
 
 export type OutlineKind = 'data' | 'model' | 'param' | 'level' | 'run' | 'let' | 'statement' | 'setting';
 
@@ -32,7 +32,7 @@ function declSymbol(a: Analysis, d: Decl): OutlineSymbol | undefined {
     case 'Model': {
       if (!d.name.name) return undefined;
       const n = m.nets.get(d.name.name);
-      return { name: d.name.name, kind: 'model', detail: n ? `${n.kind} · ${formatCount(n.count)} params` : text(d.spec.range).slice(0, 40), range: d.range, selectionRange: d.name.range };
+      return { name: d.name.name, kind: 'model', detail: n ? `${n.kind} · ${plural(n.count, 'param')}` : text(d.spec.range).slice(0, 40), range: d.range, selectionRange: d.name.range };
     }
     case 'Param': {
       if (!d.name.name) return undefined;
