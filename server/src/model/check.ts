@@ -74,17 +74,19 @@ export function check(text: string, options: CheckOptions): CheckResult {
   const run = checkRun(ctx, shapes, opts, runs[0], used);
 
   const own = checkOwnership(ctx, levels);
+  // Each level's owned tensor keys, built once for the graph and the checks on it.
+  const ownedKeys = new Map(levels.map((l) => [l, ownedKeysOf(l)]));
   const graph = buildLevelGraph(
     levels.map((l) => ({
       name: l.name,
       above: l.above,
-      owned: new Set(l.items.flatMap((i) => i.tensors.map((t) => t.name))),
+      owned: ownedKeys.get(l)!,
       lossRefs: l.loss?.env.refs ?? new Set<string>(),
       optRefs: l.optRefs,
       ...(l.resetFrom ? { resetFrom: l.resetFrom.name } : {}),
     })),
   );
-  checkGraph(ctx, levels, graph, own);
+  checkGraph(ctx, levels, graph, own, ownedKeys);
   checkModes(ctx, levels, graph);
   checkNeverOwned(ctx, own, used);
 
@@ -99,12 +101,18 @@ export function check(text: string, options: CheckOptions): CheckResult {
   };
 }
 
+function ownedKeysOf(l: CheckedLevel): Set<string> {
+  const keys = new Set<string>();
+  for (const i of l.items) for (const t of i.tensors) keys.add(t.name);
+  return keys;
+}
+
 function checkParam(ctx: CheckContext, shapes: ShapeChecker, opts: OptionChecker, d: ParamDecl, register: boolean): void {
   const shape: Dim[] = [];
   for (const e of d.shape) {
     const isN = e.kind === 'Member' && e.property.name === 'n';
     if (isN) {
-      const v = shapes.constant(e, newEnv('const'), 'a dimension');
+      const v = shapes.constant(e, undefined, 'a dimension');
       shape.push(v === undefined ? null : v);
       continue;
     }
@@ -163,7 +171,6 @@ function levelInfo(ctx: CheckContext, l: CheckedLevel, graph: ReturnType<typeof 
   const owned: TensorInfo[] = [];
   const seen = new Set<string>();
   for (const i of l.items) for (const t of i.tensors) if (!seen.has(t.name)) (seen.add(t.name), owned.push(t));
-  const sum = (f: (t: TensorInfo) => number | null) => owned.reduce<number | null>((s, t) => (s === null || f(t) === null ? null : s + f(t)!), 0);
   const batches = [...(l.loss?.env.reads.values() ?? [])];
   const taskBatched = batches.some((b) => ctx.data.get(b.data)?.source === 'sinusoid');
   return {
@@ -177,14 +184,19 @@ function levelInfo(ctx: CheckContext, l: CheckedLevel, graph: ReturnType<typeof 
     optimizer: l.optimizer,
     mode: l.mode,
     owned,
-    ownedCount: sum((t) => t.count),
-    ownedBytes: sum((t) => t.bytes),
+    ownedCount: sumOf(owned, (t) => t.count),
+    ownedBytes: sumOf(owned, (t) => t.bytes),
     batches,
     taskBatched,
     ...(l.resetFrom ? { resetFrom: l.resetFrom.name } : {}),
     ...(l.proximal?.value !== undefined ? { proximal: l.proximal.value } : {}),
     paths: graph.paths.get(l.name) ?? [],
   };
+}
+
+/** The sum over the tensors, or null when any is unknown. */
+function sumOf(owned: TensorInfo[], f: (t: TensorInfo) => number | null): number | null {
+  return owned.reduce<number | null>((s, t) => (s === null || f(t) === null ? null : s + f(t)!), 0);
 }
 
 /** The symbol at `offset` (a declared name or a reference), for definition, references, rename, hover. */

@@ -26,8 +26,13 @@ export class CheckContext {
     readonly fs: FileSystem,
   ) {}
 
+  /** How many of the diagnostics are errors (kept as they come, so asking is not a scan). */
+  errorCount = 0;
+
   report(code: string, range: Span, args: Args = {}, extra: { related?: RelatedInfo[]; data?: Record<string, unknown> } = {}): void {
-    this.diagnostics.push(diagnostic(code, range, args, extra));
+    const d = diagnostic(code, range, args, extra);
+    if (d.severity === 'error') this.errorCount++;
+    this.diagnostics.push(d);
   }
 
   /** A CSV file's table (cached across checks by the file system's stamp, and within one check by path). */

@@ -32,13 +32,12 @@ export function checkData(ctx: CheckContext, options: OptionChecker, d: DataDecl
     return undefined;
   }
   const { values } = options.check(src, spec, dataSources);
-  const get = (k: string) => values.get(k)?.value;
   const base = { name: d.name.name, declRange: d.range };
   switch (spec.name) {
     case 'sinusoid': {
-      const S = num(get('support'), 10);
-      const Q = num(get('query'), 10);
-      const tasks = num(get('tasks'), 4);
+      const S = num(values.get('support')?.value, 10);
+      const Q = num(values.get('query')?.value, 10);
+      const tasks = num(values.get('tasks')?.value, 4);
       return {
         ...base, source: 'sinusoid', tasks,
         fields: {
@@ -48,9 +47,9 @@ export function checkData(ctx: CheckContext, options: OptionChecker, d: DataDecl
       };
     }
     case 'ridge': {
-      const F = num(get('features'), 10);
-      const tr = num(get('train'), 80);
-      const va = num(get('valid'), 40);
+      const F = num(values.get('features')?.value, 10);
+      const tr = num(values.get('train')?.value, 80);
+      const va = num(values.get('valid')?.value, 40);
       return {
         ...base, source: 'ridge', features: F,
         fields: {
@@ -60,9 +59,9 @@ export function checkData(ctx: CheckContext, options: OptionChecker, d: DataDecl
       };
     }
     case 'blobs': {
-      const n = num(get('n'), 300);
-      const F = num(get('features'), 2);
-      const C = num(get('classes'), 3);
+      const n = num(values.get('n')?.value, 300);
+      const F = num(values.get('features')?.value, 2);
+      const C = num(values.get('classes')?.value, 3);
       const B = checkBatch(ctx, values, n);
       return { ...base, source: 'blobs', rows: n, batch: B, features: F, classes: C, fields: rowFields(n, B, F, C) };
     }
@@ -79,6 +78,14 @@ function checkBatch(ctx: CheckContext, values: Map<string, { value: OptValue; ar
     return rows;
   }
   return b.value.value;
+}
+
+/** Whether a column named in the program is in the file; reported (with a suggestion) when not. */
+function checkColumn(ctx: CheckContext, columns: string[], fileName: string, name: string, node: { range: { start: number; end: number } }): boolean {
+  if (columns.includes(name)) return true;
+  const s = didYouMean(name, columns);
+  ctx.report('MLO071', node.range, { file: fileName, name, suggestion: suggestionSuffix(s) }, s ? { data: { replacement: s } } : {});
+  return false;
 }
 
 function checkCsv(
@@ -106,20 +113,14 @@ function checkCsv(
       file.columns = table.columns;
       file.fileRows = table.rows;
       const fileName = pathV.value;
-      const column = (name: string, node: { range: { start: number; end: number } }): boolean => {
-        if (table.columns.includes(name)) return true;
-        const s = didYouMean(name, table.columns);
-        ctx.report('MLO071', node.range, { file: fileName, name, suggestion: suggestionSuffix(s) }, s ? { data: { replacement: s } } : {});
-        return false;
-      };
-      let labelOk = labelV?.t === 'string' ? column(labelName, labelV.node) : table.columns.includes(labelName);
+      let labelOk = labelV?.t === 'string' ? checkColumn(ctx, table.columns, fileName, labelName, labelV.node) : table.columns.includes(labelName);
       if (!labelV && !labelOk) {
         // The default label column is missing: say so at the path.
         const s = didYouMean('label', table.columns);
         ctx.report('MLO071', pathV.node.range, { file: fileName, name: 'label', suggestion: s ? suggestionSuffix(s) : '; name the class column with label: COLUMN' }, s ? { data: { replacement: s } } : {});
       }
       if (featV?.t === 'columns') {
-        for (const f of featV.value) column(f.name, f.node);
+        for (const f of featV.value) checkColumn(ctx, table.columns, fileName, f.name, f.node);
       } else {
         features = table.columns.length - (labelOk ? 1 : 0);
       }
@@ -156,5 +157,9 @@ function checkCsv(
     }
   }
   const B = checkBatch(ctx, values, rows);
-  return { ...base, source: 'csv', rows, batch: B, features, classes, fields: rowFields(rows, B, features, classes), ...(file ? { file } : {}) };
+  // Built field by field (same key order as a spread): the spreads of a conditional `{ file }`
+  // took V8's slow path, a few microseconds per data declaration.
+  const info: DataInfo = { name: base.name, declRange: base.declRange, source: 'csv', rows, batch: B, features, classes, fields: rowFields(rows, B, features, classes) };
+  if (file) info.file = file;
+  return info;
 }

@@ -58,7 +58,6 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
     optimizer: { name: 'sgd', constants: { lr: 0.01 }, learned: [] },
     steps: 1, mode: { name: DEFAULT_MODE, explicit: false, options: {} }, modeOptionRanges: new Map(), used, incomplete: false, stepsValid: true,
   };
-  const errors = () => ctx.diagnostics.filter((d) => d.severity === 'error').length;
 
   for (const a of decl.above) {
     if (!a.name) continue;
@@ -72,21 +71,11 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
   }
 
   const seen = new Map<string, Span>();
-  const once = (key: string, range: Span): boolean => {
-    const first = seen.get(key);
-    if (first) {
-      ctx.report('MLO022', range, { statement: key, where: `level '${name}'` }, { related: [{ range: first, message: `the first '${key}'` }] });
-      return false;
-    }
-    seen.set(key, range);
-    return true;
-  };
-  const keywordRange = (start: number, word: string): Span => ({ start, end: start + word.length });
 
   for (const st of decl.body) {
-    const before = st.kind === 'Let' || st.kind === 'Loss' || st.kind === 'Optimizer' ? errors() : -1;
+    const before = st.kind === 'Let' || st.kind === 'Loss' || st.kind === 'Optimizer' ? ctx.errorCount : -1;
     checkStatement(st);
-    if (before >= 0 && errors() > before) out.incomplete = true;
+    if (before >= 0 && ctx.errorCount > before) out.incomplete = true;
   }
   if (!seen.has('loss')) ctx.report('MLO023', decl.name.range, { name });
   return out;
@@ -125,7 +114,7 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
         break;
       }
       case 'Loss': {
-        if (!once('loss', keywordRange(st.range.start, 'loss'))) break;
+        if (!firstOfKind(ctx, seen, name, 'loss', keywordRange(st.range.start, 'loss'))) break;
         const env = newEnv('loss', { scope, lets, used });
         const t = shapes.value(shapes.infer(st.value, env), st.value, env);
         if ((t.k === 'tensor' && t.shape.length !== 0) || t.k === 'group') {
@@ -135,7 +124,7 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
         break;
       }
       case 'Optimizer': {
-        if (!once('optimizer', keywordRange(st.range.start, 'optimizer'))) break;
+        if (!firstOfKind(ctx, seen, name, 'optimizer', keywordRange(st.range.start, 'optimizer'))) break;
         const spec = st.spec;
         if (spec.callee.kind !== 'Ident') break;
         const kind = findKind(optimizers, spec.callee.name);
@@ -158,7 +147,7 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
         break;
       }
       case 'Hypergradient': {
-        if (!once('hypergradient', keywordRange(st.range.start, 'hypergradient'))) break;
+        if (!firstOfKind(ctx, seen, name, 'hypergradient', keywordRange(st.range.start, 'hypergradient'))) break;
         const spec = st.spec;
         if (spec.callee.kind !== 'Ident') break;
         const kind = findKind(modes, spec.callee.name);
@@ -179,13 +168,13 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
       }
       case 'Setting': {
         const key = st.key.name;
-        if (!once(key, st.key.range)) break;
+        if (!firstOfKind(ctx, seen, name, key, st.key.range)) break;
         if (key === 'steps') {
           const v = options.int('steps', st.value, 1);
           if (v !== undefined) out.steps = v;
           else out.stepsValid = false;
         } else if (key === 'proximal') {
-          const v = shapes.constant(st.value, newEnv('const'), "'proximal'");
+          const v = shapes.constant(st.value, undefined, "'proximal'");
           if (v !== undefined && !(v > 0)) ctx.report('MLO054', st.value.range, { name: 'proximal', constraint: '> 0', value: v });
           out.proximal = { value: v, range: st.key.range };
         }
@@ -193,6 +182,21 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
       }
     }
   }
+}
+
+/** Whether this is the first statement `key` of the level; a repeated one is reported. */
+function firstOfKind(ctx: CheckContext, seen: Map<string, Span>, level: string, key: string, range: Span): boolean {
+  const first = seen.get(key);
+  if (first) {
+    ctx.report('MLO022', range, { statement: key, where: `level '${level}'` }, { related: [{ range: first, message: `the first '${key}'` }] });
+    return false;
+  }
+  seen.set(key, range);
+  return true;
+}
+
+function keywordRange(start: number, word: string): Span {
+  return { start, end: start + word.length };
 }
 
 /** Resolves one `params` item: a model, a model member, a param, or `init(MODEL)`. */

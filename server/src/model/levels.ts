@@ -145,7 +145,9 @@ export function buildLevelGraph(nodes: readonly LevelNodeInput[]): LevelGraph {
     for (const lName of below.get(u.name)!) {
       if (lName === u.name || below.get(lName)!.has(u.name)) continue;
       const l = byName.get(lName)!;
-      const down = intersects(u.owned, new Set([...l.lossRefs, ...l.optRefs]));
+      // (Membership in either set, without building their union per pair.)
+      const down: string[] = [];
+      for (const x of u.owned) if (l.lossRefs.has(x) || l.optRefs.has(x)) down.push(x);
       if (l.resetFrom === u.name) down.push('reset from');
       if (down.length) edges.push({ from: u.name, to: l.name, kind: 'upper-to-lower', via: down });
       const up = intersects(l.owned, u.lossRefs);

@@ -41,13 +41,12 @@ export function buildNet(ctx: CheckContext, options: OptionChecker, name: string
     return undefined;
   }
   const { values, rest } = options.check(spec, kind, modelKinds);
-  const v = (k: string) => values.get(k)?.value;
-  const biasV = v('bias');
+  const biasV = values.get('bias')?.value;
   const bias = biasV?.t === 'flag' ? biasV.value : true;
   switch (kind.name) {
     case 'linear':
     case 'mlp': {
-      const w = v('widths');
+      const w = values.get('widths')?.value;
       if (w?.t !== 'chain') return undefined;
       if (kind.name === 'linear' && w.value.length !== 2) {
         ctx.report('MLO053', values.get('widths')!.arg.range, { name: 'widths', expected: 'IN -> OUT (a linear model has one layer)', actual: `${w.value.length - 1} layers` });
@@ -58,10 +57,10 @@ export function buildNet(ctx: CheckContext, options: OptionChecker, name: string
       return finish(name, kind.name, w.value[0]!, w.value[w.value.length - 1]!, layers, declRange);
     }
     case 'conv': {
-      const img = v('image');
-      const ch = v('channels');
-      const classes = v('classes');
-      const kV = v('kernel');
+      const img = values.get('image')?.value;
+      const ch = values.get('channels')?.value;
+      const classes = values.get('classes')?.value;
+      const kV = values.get('kernel')?.value;
       const k = kV?.t === 'number' ? kV.value : 3;
       if (img?.t !== 'list' || ch?.t !== 'chain' || classes?.t !== 'number') return undefined;
       if (img.value.length !== 3) {
@@ -117,7 +116,7 @@ export function buildNet(ctx: CheckContext, options: OptionChecker, name: string
           return undefined;
         }
       }
-      const arch = v('arch');
+      const arch = values.get('arch')?.value;
       if (arch?.t === 'name') {
         const p = ctx.params.get(arch.value);
         if (p && !(p.shape.length === 1 && (p.shape[0] === candidates.length || p.shape[0] === null))) {

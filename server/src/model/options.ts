@@ -114,13 +114,18 @@ export class OptionChecker {
     return undefined;
   }
 
+  /**
+   * A value of the wrong kind for the option: reported, undefined. (A method rather than a
+   * closure in value(): under tsx each local named function costs a defineProperty per call.)
+   */
+  private wrongValue(opt: OptionSpec, e: Expr, actual?: string): undefined {
+    this.ctx.report('MLO053', e.range, { name: opt.name, expected: expectedText(opt.type), actual: actual ?? describeExpr(e) });
+    return undefined;
+  }
+
   /** Checks one option value against its type. */
   value(opt: OptionSpec, e: Expr, env?: ExprEnv): OptValue | undefined {
     const type = opt.type;
-    const wrong = (actual?: string) => {
-      this.ctx.report('MLO053', e.range, { name: opt.name, expected: expectedText(type), actual: actual ?? describeExpr(e) });
-      return undefined;
-    };
     switch (type.t) {
       case 'number': {
         const v = this.num(opt, e, true);
@@ -137,25 +142,25 @@ export class OptionChecker {
       }
       case 'flag':
         if (e.kind === 'Ident' && (e.name === 'true' || e.name === 'false')) return { t: 'flag', value: e.name === 'true' };
-        return wrong();
+        return this.wrongValue(opt, e);
       case 'string':
-        return e.kind === 'String' ? { t: 'string', value: e.value, node: e } : wrong();
+        return e.kind === 'String' ? { t: 'string', value: e.value, node: e } : this.wrongValue(opt, e);
       case 'column':
         if (e.kind === 'Ident') return { t: 'string', value: e.name, node: e };
         if (e.kind === 'String') return { t: 'string', value: e.value, node: e };
-        return wrong();
+        return this.wrongValue(opt, e);
       case 'columns': {
         const items = e.kind === 'List' ? e.items : [e];
         const out: { name: string; node: Expr }[] = [];
         for (const it of items) {
           if (it.kind === 'Ident') out.push({ name: it.name, node: it });
           else if (it.kind === 'String') out.push({ name: it.value, node: it });
-          else return wrong();
+          else return this.wrongValue(opt, e);
         }
         return { t: 'columns', value: out };
       }
       case 'range': {
-        if (e.kind !== 'Range') return wrong();
+        if (e.kind !== 'Range') return this.wrongValue(opt, e);
         const a = this.num(opt, e.from, false);
         const b = this.num(opt, e.to, false);
         if (a === undefined || b === undefined) return undefined;
@@ -166,7 +171,7 @@ export class OptionChecker {
         return { t: 'range', value: [a, b] };
       }
       case 'rows': {
-        if (e.kind !== 'Range') return wrong();
+        if (e.kind !== 'Range') return this.wrongValue(opt, e);
         const ends: number[] = [];
         let percents = 0;
         for (const end of [e.from, e.to]) {
@@ -198,7 +203,7 @@ export class OptionChecker {
         return { t: 'rows', from: ends[0]!, to: ends[1]!, percent: percents === 2, node: e };
       }
       case 'enum': {
-        if (e.kind !== 'Ident') return wrong();
+        if (e.kind !== 'Ident') return this.wrongValue(opt, e);
         if (type.values.includes(e.name)) return { t: 'enum', value: e.name };
         const s = didYouMean(e.name, type.values);
         this.ctx.report('MLO015', e.range, { category: type.category, name: e.name, suggestion: s ? suggestionSuffix(s) : `; expected one of ${type.values.join(', ')}` }, s ? { data: { replacement: s } } : {});
@@ -206,7 +211,7 @@ export class OptionChecker {
       }
       case 'standardize':
       case 'param': {
-        if (e.kind !== 'Ident') return wrong();
+        if (e.kind !== 'Ident') return this.wrongValue(opt, e);
         if (type.t === 'standardize' && (e.name === 'true' || e.name === 'false')) return { t: 'flag', value: e.name === 'true' };
         const want = type.t === 'param' ? 'param' : 'data';
         const sym = this.ctx.symbols.resolve(e);
@@ -227,7 +232,7 @@ export class OptionChecker {
         const t = this.shapes.infer(e, useEnv);
         const v = this.shapes.value(t, e, useEnv);
         if (v.k === 'unknown') return undefined;
-        if (v.k !== 'tensor' || v.shape.length !== 0) return wrong(v.k === 'tensor' ? formatShape(v.shape) : undefined);
+        if (v.k !== 'tensor' || v.shape.length !== 0) return this.wrongValue(opt, e, v.k === 'tensor' ? formatShape(v.shape) : undefined);
         if (v.value !== undefined) {
           if (type.range && !inInterval(v.value, type.range)) {
             this.ctx.report('MLO054', e.range, { name: opt.name, constraint: describeInterval(type.range), value: fmt(v.value) });
@@ -238,7 +243,7 @@ export class OptionChecker {
         return { t: 'expr', type: v, env: useEnv };
       }
       case 'shape': {
-        if (e.kind !== 'List') return wrong();
+        if (e.kind !== 'List') return this.wrongValue(opt, e);
         const out: number[] = [];
         for (const it of e.items) {
           const v = this.int(opt.name, it, 1);
@@ -250,14 +255,14 @@ export class OptionChecker {
       case 'chain':
       case 'widths': {
         const items = e.kind === 'Chain' ? e.items : type.t === 'widths' ? [e] : undefined;
-        if (!items) return wrong();
+        if (!items) return this.wrongValue(opt, e);
         const out: number[] = [];
         for (const it of items) {
           const v = this.dim(it);
           if (v === undefined) return undefined;
           out.push(v);
         }
-        if (type.t === 'chain' && out.length < type.min) return wrong();
+        if (type.t === 'chain' && out.length < type.min) return this.wrongValue(opt, e);
         return { t: 'chain', value: out };
       }
     }
@@ -280,14 +285,14 @@ export class OptionChecker {
   private num(opt: OptionSpec, e: Expr, percent: boolean): number | undefined {
     if (this.notNumber(opt.name, e, 'a number')) return undefined;
     if (e.kind === 'Number' && e.unit && (e.unit !== '%' || !percent)) return this.badUnit(e.unit, e);
-    return this.shapes.constant(e, newEnv('const'), `'${opt.name}'`);
+    return this.shapes.constant(e, undefined, `'${opt.name}'`);
   }
 
   /** A whole number ≥ min (no unit). */
   int(name: string, e: Expr, min: number): number | undefined {
     if (this.notNumber(name, e, 'a whole number')) return undefined;
     if (e.kind === 'Number' && e.unit) return this.badUnit(e.unit, e);
-    const v = this.shapes.constant(e, newEnv('const'), `'${name}'`);
+    const v = this.shapes.constant(e, undefined, `'${name}'`);
     if (v === undefined) return undefined;
     if (!Number.isInteger(v) || v < min) {
       this.ctx.report('MLO055', e.range, { name, bound: `≥ ${min}`, value: fmt(v) });
@@ -299,7 +304,7 @@ export class OptionChecker {
   /** A layer width or param dimension: a positive integer constant (MLO048). */
   dim(e: Expr): number | undefined {
     if (e.kind === 'Number' && e.unit) return this.badUnit(e.unit, e);
-    const v = this.shapes.constant(e, newEnv('const'), 'a dimension');
+    const v = this.shapes.constant(e, undefined, 'a dimension');
     if (v === undefined) return undefined;
     if (!Number.isInteger(v) || v < 1) {
       this.ctx.report('MLO048', e.range, { value: fmt(v) });

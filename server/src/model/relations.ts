@@ -47,7 +47,7 @@ export function checkNeverOwned(ctx: CheckContext, own: Ownership, used: Map<str
   }
 }
 
-export function checkGraph(ctx: CheckContext, levels: CheckedLevel[], graph: LevelGraph, own: Ownership): void {
+export function checkGraph(ctx: CheckContext, levels: CheckedLevel[], graph: LevelGraph, own: Ownership, owned: ReadonlyMap<CheckedLevel, ReadonlySet<string>>): void {
   const byName = new Map(levels.map((l) => [l.name, l]));
   for (const c of graph.cycles) {
     const [first, ...rest] = c.ranges;
@@ -58,7 +58,7 @@ export function checkGraph(ctx: CheckContext, levels: CheckedLevel[], graph: Lev
   for (const l of levels) {
     if (l.items.length === 0) ctx.report('MLO025', l.nameRange, { name: l.name });
     const lowers = graph.lowers.get(l.name) ?? [];
-    const ownedKeys = new Set(l.items.flatMap((i) => i.tensors.map((t) => t.name)));
+    const ownedKeys = owned.get(l)!;
     // A bottom level is trained by its own loss only.
     if (lowers.length === 0 && l.loss && !l.incomplete && ownedKeys.size > 0 && ![...ownedKeys].some((k) => l.loss!.env.refs.has(k))) {
       ctx.report('MLO026', l.nameRange, { level: l.name });

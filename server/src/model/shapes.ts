@@ -47,7 +47,8 @@ export interface ExprEnv {
 }
 
 export function newEnv(place: ExprPlace, extra: Partial<ExprEnv> = {}): ExprEnv {
-  return { place, refs: new Set(), reads: new Map(), lets: new Map(), ...extra };
+  // (The level's own `lets` map, when given, is not allocated twice.)
+  return { place, refs: new Set(), reads: new Map(), lets: extra.lets ?? new Map(), ...extra };
 }
 
 // ------------------------------------------------------------------ shape algebra
@@ -279,15 +280,17 @@ export class ShapeChecker {
     return { k: 'tensor', shape: [idx.shape[0]!, ...obj.shape.slice(1)] };
   }
 
+  /** Operands whose shapes do not broadcast. (A method, not a closure in binary(): see OptionChecker.wrongValue.) */
+  private shapeMismatch(op: string, node: Expr, a: Shape, b: Shape): VType {
+    this.ctx.report('MLO040', node.range, { what: `'${op}'`, left: formatShape(a), right: formatShape(b) });
+    return UNKNOWN;
+  }
+
   binary(op: string, l: VType, r: VType, node: Expr): VType {
     if (l.k === 'unknown' || r.k === 'unknown') return UNKNOWN;
-    const fail = (a: Shape, b: Shape) => {
-      this.ctx.report('MLO040', node.range, { what: `'${op}'`, left: formatShape(a), right: formatShape(b) });
-      return UNKNOWN;
-    };
     if (l.k === 'tensor' && r.k === 'tensor') {
       const s = broadcast(l.shape, r.shape);
-      if (!s) return fail(l.shape, r.shape);
+      if (!s) return this.shapeMismatch(op, node, l.shape, r.shape);
       if (l.value !== undefined && r.value !== undefined) return scalar(applyOp(op, l.value, r.value));
       return { k: 'tensor', shape: s };
     }
@@ -299,7 +302,7 @@ export class ShapeChecker {
       const out: Shape[] = [];
       for (let i = 0; i < l.members.length; i++) {
         const s = broadcast(l.members[i]!, r.members[i]!);
-        if (!s) return fail(l.members[i]!, r.members[i]!);
+        if (!s) return this.shapeMismatch(op, node, l.members[i]!, r.members[i]!);
         out.push(s);
       }
       return { k: 'group', members: out };
@@ -310,7 +313,7 @@ export class ShapeChecker {
       const out: Shape[] = [];
       for (const m of g.members) {
         const s = broadcast(m, t.shape);
-        if (!s) return l.k === 'group' ? fail(m, t.shape) : fail(t.shape, m);
+        if (!s) return l.k === 'group' ? this.shapeMismatch(op, node, m, t.shape) : this.shapeMismatch(op, node, t.shape, m);
         out.push(s);
       }
       return { k: 'group', members: out };
@@ -377,11 +380,14 @@ export class ShapeChecker {
     return { k: 'net', net, layer: v, init };
   }
 
-  /** A constant number, or undefined after reporting why not. */
-  constant(e: Expr, env: ExprEnv, what: string): number | undefined {
+  /**
+   * A constant number, or undefined after reporting why not. `env` only lends its level scope
+   * (none for a top-level constant): the plain-number fast path then allocates nothing.
+   */
+  constant(e: Expr, env: ExprEnv | undefined, what: string): number | undefined {
     // Fast path: most constants are plain numbers.
     if (e.kind === 'Number' && (!e.unit || e.unit === '%')) return e.value;
-    const t = this.infer(e, { ...newEnv('const'), scope: env.scope, constWhat: what });
+    const t = this.infer(e, { ...newEnv('const'), scope: env?.scope, constWhat: what });
     if (t.k === 'unknown') return undefined;
     if (t.k !== 'tensor' || t.value === undefined) {
       this.ctx.report('MLO049', e.range, { what, name: this.ctx.textOf(e.range) });

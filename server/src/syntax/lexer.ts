@@ -1,6 +1,6 @@
 // The chevrotain lexer of .mlo, built once from grammar/tokens.ts. Keywords are their own token
-// types (with `longer_alt: Identifier`, so `stepsize` stays a name) and all belong to the `Name`
-// category: the parser accepts any of them where a name is expected and treats them as
+// types (a name whose whole text is a keyword is retyped after lexing, so `stepsize` stays a
+// name) and all belong to the `Name` category: the parser accepts any of them where a name is expected and treats them as
 // keywords only where a statement starts.
 import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 import { keywords, patterns, punctuation, units, type Keyword } from '../../../grammar/tokens.js';
@@ -77,7 +77,16 @@ export const allTokens: TokenType[] = [
   AnyToken,
 ];
 
-const lexer = new Lexer(allTokens, {
+// The lexer itself matches keywords as identifiers and retypes them afterwards (lex below): one
+// map lookup per name instead of trying every keyword's pattern (and its longer_alt) at each
+// name. The result is the same, since every keyword is identifier-shaped: a keyword token is an
+// identifier whose whole text is the keyword.
+const keywordByImage = new Map<string, TokenType>(keywordTypes);
+for (const kw of keywords) {
+  if (!new RegExp(`^${patterns.identifier}$`).test(kw)) throw new Error(`keyword '${kw}' is not identifier-shaped: lex() cannot retype it`);
+}
+const keywordTypeSet = new Set(keywordTypes.values());
+const lexer = new Lexer(allTokens.filter((t) => !keywordTypeSet.has(t)), {
   positionTracking: 'onlyOffset',
   ensureOptimizations: true,
 });
@@ -109,6 +118,14 @@ export interface LexResult {
 /** Tokenizes a whole text. Never throws: characters no token matches become problems. */
 export function lex(text: string): LexResult {
   const r = lexer.tokenize(text);
+  for (const t of r.tokens) {
+    if (t.tokenType !== Identifier) continue;
+    const kw = keywordByImage.get(t.image);
+    if (kw !== undefined) {
+      t.tokenType = kw;
+      t.tokenTypeIdx = kw.tokenTypeIdx!;
+    }
+  }
   const comments: Comment[] = (r.groups.comments ?? []).map((t) => ({
     range: { start: t.startOffset, end: t.startOffset + t.image.length },
     text: t.image,
