@@ -28,8 +28,12 @@ export class Analyses {
     return fresh;
   }
 
-  /** Run `publish` for `doc` after the debounce; a newer call for the same document replaces it. */
-  schedule(doc: TextDocument, current: () => TextDocument | undefined, publish: (a: Analysis) => void): void {
+  /**
+   * Run `publish` with the document after the debounce, unless a newer edit came in (its own
+   * call replaces this one). The caller analyses inside its own error guard, so a checker bug
+   * on some input is logged as a failure instead of escaping from a timer.
+   */
+  schedule(doc: TextDocument, current: () => TextDocument | undefined, publish: (latest: TextDocument) => void): void {
     clearTimeout(this.timers.get(doc.uri));
     this.timers.set(
       doc.uri,
@@ -37,7 +41,7 @@ export class Analyses {
         this.timers.delete(doc.uri);
         const latest = current();
         if (!latest || latest.version !== doc.version) return; // stale: a newer edit has its own timer
-        publish(this.get(latest));
+        publish(latest);
       }, this.debounceMs),
     );
   }

@@ -4,7 +4,13 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server.js';
 
 const connection = createConnection(ProposedFeatures.all);
-// A bug in one request must never take the editor's server down: log it and go on.
-process.on('uncaughtException', (e) => connection.console.error(`mlo server: uncaught ${e instanceof Error ? e.stack : String(e)}`));
-process.on('unhandledRejection', (e) => connection.console.error(`mlo server: unhandled rejection ${e instanceof Error ? e.stack : String(e)}`));
+// A bug must never take the editor's server down: log it (to the client and to stderr, which
+// the stdio transport leaves free) and go on.
+const report = (what: string, e: unknown) => {
+  const line = `mlo server: ${what} ${e instanceof Error ? e.stack : String(e)}`;
+  process.stderr.write(`${line}\n`);
+  connection.console.error(line);
+};
+process.on('uncaughtException', (e) => report('uncaught', e));
+process.on('unhandledRejection', (e) => report('unhandled rejection', e));
 startServer(connection);

@@ -62,7 +62,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let snippets = false;
   let trusted = true;
   let workspaceFolders: string[] = [];
-  const log = (m: string) => connection.console.error(`mlo server: ${m}`);
+  // To the client's log and to stderr (free under every transport), where tests look for failures.
+  const log = (m: string) => {
+    process.stderr.write(`mlo server: ${m}\n`);
+    connection.console.error(`mlo server: ${m}`);
+  };
 
   const jobs = new JobManager({
     command: runnerCommand(undefined),
@@ -167,9 +171,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // ---------------------------------------------------------------- diagnostics
   const publish = (doc: TextDocument) => {
     if (pullDiagnostics) return;
-    analyses.schedule(doc, () => documents.get(doc.uri), (a) => {
-      const items = guard('diagnostics', () => toLspDiagnostics(a, doc.uri));
-      if (items) void connection.sendDiagnostics({ uri: doc.uri, version: a.version, diagnostics: items });
+    analyses.schedule(doc, () => documents.get(doc.uri), (latest) => {
+      const result = guard('diagnostics', () => {
+        const a = analyses.get(latest);
+        return { version: a.version, items: toLspDiagnostics(a, doc.uri) };
+      });
+      if (result) void connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: result.items });
     });
   };
   documents.onDidOpen((e) => publish(e.document));
