@@ -59,6 +59,11 @@ function check(params: readonly Value[], grads: readonly Value[]): void {
 /** Multiply by a hyperparameter, skipping ×1. */
 const scale = (x: Value, h: Hyper): Value => op.mul(x, h);
 
+/** L2 weight decay folded into the gradients (g + wd·p), as PyTorch's sgd, adam and rmsprop do. */
+function decayed(params: readonly Value[], grads: readonly Value[], weightDecay: Hyper): Value[] {
+  return params.map((p, i) => (isZero(weightDecay) ? grads[i]! : op.add(grads[i]!, scale(p, weightDecay))));
+}
+
 export interface SgdHyper {
   lr: Hyper;
   momentum: Hyper;
@@ -82,7 +87,7 @@ export function sgd(defaults: Partial<SgdHyper> = {}): Optimizer<SgdHyper> {
     step(params, state, grads, hyper = {}): StepResult {
       check(params, grads);
       const h = { ...d, ...hyper };
-      const g = params.map((p, i) => (isZero(h.weightDecay) ? grads[i]! : op.add(grads[i]!, scale(p, h.weightDecay))));
+      const g = decayed(params, grads, h.weightDecay);
       if (slots.length === 0) return { params: params.map((p, i) => op.sub(p, scale(g[i]!, h.lr))), state: {} };
       const buf = slot(state, 'buf', params.length).map((b, i) => op.add(scale(b, h.momentum), g[i]!));
       const dir = buf.map((b, i) => (h.nesterov ? op.add(g[i]!, scale(b, h.momentum)) : b));
@@ -118,7 +123,7 @@ function adamFamily(kind: 'adam' | 'adamw', defaults: Partial<AdamHyper>): Optim
       const [m0, v0] = [slot(state, 'm', n), slot(state, 'v', n)];
       const t = op.add(slot(state, 'step', 1)[0]!, 1);
       // Adam adds L2 to the gradient; AdamW decays the weights directly (decoupled).
-      const g = params.map((p, i) => (kind === 'adam' && !isZero(h.weightDecay) ? op.add(grads[i]!, scale(p, h.weightDecay)) : grads[i]!));
+      const g = kind === 'adam' ? decayed(params, grads, h.weightDecay) : [...grads]; // adamw decays the update instead
       const oneMinus = (b: Hyper): Hyper => (typeof b === 'number' ? 1 - b : op.sub(1, b));
       const pow = (b: Hyper): Value => (typeof b === 'number' ? op.pow(t.tracer.constant(b), t) : op.pow(b, t));
       const m = m0.map((mi, i) => op.add(scale(mi, h.beta1), scale(g[i]!, oneMinus(h.beta1))));
@@ -160,7 +165,7 @@ export function rmsprop(defaults: Partial<RmspropHyper> = {}): Optimizer<Rmsprop
     step(params, state, grads, hyper = {}): StepResult {
       check(params, grads);
       const h = { ...d, ...hyper };
-      const g = params.map((p, i) => (isZero(h.weightDecay) ? grads[i]! : op.add(grads[i]!, scale(p, h.weightDecay))));
+      const g = decayed(params, grads, h.weightDecay);
       const oneMinus: Hyper = typeof h.alpha === 'number' ? 1 - h.alpha : op.sub(1, h.alpha);
       const v = slot(state, 'v', params.length).map((vi, i) => op.add(scale(vi, h.alpha), scale(op.mul(g[i]!, g[i]!), oneMinus)));
       const next = params.map((p, i) => op.sub(p, scale(op.div(g[i]!, op.add(fn.safeSqrt(v[i]!), h.eps)), h.lr)));
