@@ -4,7 +4,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseEvent, runJob, type JobEvent, type JobOptions, type JobResult, type StepEvent } from '../../server/src/engine/runner/index.js';
+import assert from 'node:assert/strict';
+import { computeHypergradient, parseEvent, parseModeSpec, runJob, type JobEvent, type JobOptions, type JobResult, type StepEvent } from '../../server/src/engine/runner/index.js';
 import { tsxImport } from '../support/tsx.js';
 
 process.env['MLO_QUIET_BACKENDS'] = '1';
@@ -60,4 +61,35 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
     den += b[i]! ** 2;
   }
   return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
+}
+
+/** What `mlo hypergrad --json` prints. */
+export interface Printed {
+  level: string;
+  mode: string;
+  loss: number;
+  params: { name: string; shape: number[]; norm: number; values: number[] }[];
+}
+
+/** The same result as `mlo hypergrad --json`, in this process (each CLI process pays ~3 s of start-up). */
+export async function hypergrad(file: string, mode: string): Promise<Printed> {
+  const r = await computeHypergradient({ file, mode: parseModeSpec(mode), backend: BACKEND });
+  return { ...r, params: r.params.map((p) => ({ name: p.name, shape: [...p.shape], norm: p.norm, values: Array.from(p.values) })) };
+}
+
+export const flat = (p: Printed): number[] => p.params.flatMap((x) => x.values);
+
+/** The exact modes give one number: mixflow and forward equal unrolled to float32 precision. */
+export async function assertExactModesAgree(file: string): Promise<void> {
+  const u = await hypergrad(file, 'unrolled');
+  assert.ok(flat(u).some((x) => Math.abs(x) > 1e-6), 'the hypergradient is not trivially zero');
+  assert.ok(flat(u).every(Number.isFinite));
+  for (const m of ['mixflow', 'forward']) {
+    const h = await hypergrad(file, m);
+    assert.equal(h.mode, m);
+    assert.deepEqual(h.params.map((p) => p.name), u.params.map((p) => p.name));
+    const e = relErr(flat(h), flat(u));
+    assert.ok(e < 1e-4, `${m} vs unrolled: relative error ${e}`);
+    assert.ok(Math.abs(h.loss - u.loss) <= 1e-6 * Math.abs(u.loss));
+  }
 }
