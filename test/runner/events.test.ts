@@ -37,6 +37,12 @@ test('mlo run --json: every line parses, start first, end last, step and eval ev
   assert.ok(evals.length >= 2 && evals.every((e) => e.type === 'eval' && e.metrics['valid_accuracy']! > 0.5));
   const end = ev.at(-1)!;
   assert.ok(end.type === 'end' && end.status === 'completed' && end.steps === 6 && existsSync(end.checkpoint!));
+  // The job's peak so far covers unlogged steps too: never below a step's own peak, never
+  // decreasing, and at the last step it is the end event's peak.
+  const jobPeaks = ev.flatMap((e) => (e.type === 'step' ? [e.memory] : []));
+  for (const m of jobPeaks) assert.ok(m.jobPeakBytes !== undefined && m.jobPeakBytes >= m.peakBytes);
+  assert.ok(jobPeaks.every((m, i) => i === 0 || m.jobPeakBytes! >= jobPeaks[i - 1]!.jobPeakBytes!));
+  assert.equal(jobPeaks.at(-1)!.jobPeakBytes, end.peakBytes);
 });
 
 test('exit codes: 1 for check errors (with an end event), 2 for usage errors; plain lines without --json', () => {

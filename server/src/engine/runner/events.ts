@@ -53,7 +53,12 @@ export interface StepEvent {
   /** Training examples processed per second over this step (all levels). */
   examplesPerSec: number;
   /** `method`: how peakBytes was measured (docs/engine.md): 'process-rss' or 'unique-buffers'. */
-  memory: { liveBytes: number; peakBytes: number; method?: string };
+  /**
+   * `peakBytes`: the memory tracker's peak during this step (on the compiled path only what the
+   * step added, the runtime's arena being resident after the first step); `jobPeakBytes`: the
+   * largest step peak since the job started, logged or not.
+   */
+  memory: { liveBytes: number; peakBytes: number; method?: string; jobPeakBytes?: number };
 }
 
 export interface EvalEvent {

@@ -148,7 +148,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
       if (state.step % logEvery === 0 || state.step === total) {
         o.emit({
           v: EVENTS_VERSION, type: 'step', step: state.step, time: now(), levels: levelMetrics(lowered, values), stepMs: round(ms),
-          examplesPerSec: Math.round(examples / (ms / 1000)), memory: { liveBytes: state.bytes() + inputBytes(inputs), peakBytes: measured.peakBytes, method: measured.method },
+          examplesPerSec: Math.round(examples / (ms / 1000)), memory: { liveBytes: state.bytes() + inputBytes(inputs), peakBytes: measured.peakBytes, method: measured.method, jobPeakBytes: peak },
         });
       }
       if (state.step % evalEvery === 0 && state.step < total) {
