@@ -54,15 +54,20 @@ export function matmulWorkload(n: number): Workload {
   return { name: `matmul ${n}`, graph: t.build([op.matmul(a, b)]), inputs: [arr(), arr()], flops: 2 * n ** 3 };
 }
 
-/** One SGD step of an MLP on a batch: outputs [loss, ...new params]. */
-export function trainStepWorkload(s: MlpShape = MAML_SHAPE, lr = 0.1): Workload {
+/** The traced mean cross-entropy of an MLP on one batch: inputs are its parameters, then x and y. */
+function batchLoss(s: MlpShape) {
   const model = mlp(s.sizes);
-  const names = model.params.map((p) => p.name);
+  const names = model.params.map((q) => q.name);
   const t = new Tracer();
   const p = paramInputs(t, model.params);
   const x = t.input('x', [s.batch, s.sizes[0]!]);
   const y = t.input('y', [s.batch], 'int32');
-  const loss = fn.mean(crossEntropy(model.apply(p, x), y));
+  return { model, names, t, p, loss: fn.mean(crossEntropy(model.apply(p, x), y)) };
+}
+
+/** One SGD step of an MLP on a batch: outputs [loss, ...new params]. */
+export function trainStepWorkload(s: MlpShape = MAML_SHAPE, lr = 0.1): Workload {
+  const { model, names, t, p, loss } = batchLoss(s);
   const g = gradOf(loss, names.map((n) => p[n]!));
   const next = sgd(p, g, names, lr);
   const d = data(s.batch, s.sizes[0]!, s.sizes.at(-1)!, 2);
@@ -71,14 +76,8 @@ export function trainStepWorkload(s: MlpShape = MAML_SHAPE, lr = 0.1): Workload 
 
 /** H·v of the MLP's batch loss w.r.t. all parameters (forward over reverse). */
 export function hvpWorkload(s: MlpShape = MAML_SHAPE): Workload {
-  const model = mlp(s.sizes);
-  const names = model.params.map((p) => p.name);
-  const t = new Tracer();
-  const p = paramInputs(t, model.params);
-  const x = t.input('x', [s.batch, s.sizes[0]!]);
-  const y = t.input('y', [s.batch], 'int32');
+  const { model, names, t, p, loss } = batchLoss(s);
   const vs = model.params.map((q) => t.input(`v:${q.name}`, q.shape));
-  const loss = fn.mean(crossEntropy(model.apply(p, x), y));
   const hv = hvpOf(loss, names.map((n) => p[n]!), vs, 'fwd-rev');
   const d = data(s.batch, s.sizes[0]!, s.sizes.at(-1)!, 3);
   return { name: 'hvp', graph: t.build(hv), inputs: [...paramArrays(model.params, 1), d.x, d.y, ...paramArrays(model.params, 7)] };
