@@ -2,7 +2,7 @@
 // `publishDiagnostics` of that version, and the round trip of hover and completion requests at
 // identifiers of the current version. On every sample and on a generated 2,000-line program.
 // Runs the compiled server (out/, after `npm run build`) when present, else the sources via tsx.
-//   npm run bench -- lsp [--edits N] [--requests N]
+//   npm run bench -- lsp [--edits N] [--requests N] [--only NAME]
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,21 +31,51 @@ function identifierOffsets(text: string, count: number): number[] {
   return out;
 }
 
+/**
+ * The text after edit `i`: a real change that keeps the program valid, alternating between the
+ * two places edits happen: a trailing comment at the end, and a value in the middle of the file
+ * (the `steps N` nearest to the middle becomes `steps N+1`, and back).
+ */
+function edited(text: string, i: number): string {
+  const steps = [...text.matchAll(/steps (\d+)/g)];
+  if (i % 4 === 0 || steps.length === 0) return `${text}# edit ${i}\n`;
+  if (i % 4 === 2) {
+    const m = steps.reduce((a, b) => (Math.abs(b.index! - text.length / 2) < Math.abs(a.index! - text.length / 2) ? b : a));
+    const at = m.index! + 'steps '.length;
+    return `${text.slice(0, at)}${Number(m[1]) + 1}${text.slice(at + m[1]!.length)}`;
+  }
+  return text;
+}
+
+/** The smallest range of `before` whose replacement gives `after`, in LSP positions. */
+function changeBetween(before: string, after: string) {
+  const max = Math.min(before.length, after.length);
+  let p = 0;
+  while (p < max && before[p] === after[p]) p++;
+  let s = 0;
+  while (s < max - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s++;
+  const lines = new LineIndex(before);
+  return { range: { start: lines.positionAt(p), end: lines.positionAt(before.length - s) }, insert: after.slice(p, after.length - s) };
+}
+
 async function measureFile(client: Client, path: string, text: string, edits: number, requests: number) {
   const uri = fileUri(path);
   let version = 1;
   await client.open(uri, text, version);
   await client.diagnostics(uri, (p) => p.version === version, 60_000);
   const diag: number[] = [];
-  // Each edit toggles a trailing comment on the last line: a real change that keeps the program valid.
+  let shown = text;
   for (let i = 0; i < edits; i++) {
-    const next = i % 2 === 0 ? `${text}# edit ${i}\n` : text;
+    const next = edited(text, i);
+    // Sent as editors send it: the changed range only (the server syncs incrementally).
+    const { range, insert } = changeBetween(shown, next);
+    shown = next;
     const t0 = performance.now();
-    await client.change(uri, ++version, next);
+    await client.edit(uri, ++version, range, insert);
     await client.diagnostics(uri, (p) => p.version === version, 60_000);
     diag.push(performance.now() - t0);
   }
-  const current = edits % 2 === 1 ? `${text}# edit ${edits - 1}\n` : text;
+  const current = edited(text, edits - 1);
   const lines = new LineIndex(current);
   const hover: number[] = [];
   const completion: number[] = [];
@@ -77,6 +107,8 @@ export async function main(args: string[]): Promise<void> {
     .map((f) => ({ name: f, path: resolve(root, 'samples', f), text: readFileSync(join(root, 'samples', f), 'utf8') }));
   // The generated program reads samples/data/digits.csv: give it a path beside the samples.
   files.push({ name: 'generated-2000-lines', path: resolve(root, 'samples', 'bench-generated.mlo'), text: generateProgram(2000) });
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  if (only !== undefined) files.splice(0, files.length, ...files.filter((f) => f.name.includes(only)));
 
   const rows: Record<string, unknown>[] = [];
   const all = { diag: [] as number[], hover: [] as number[], completion: [] as number[] };

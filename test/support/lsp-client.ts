@@ -11,6 +11,7 @@ import {
   type ClientCapabilities,
   type PublishDiagnosticsParams,
   type InitializeResult,
+  type Range,
 } from 'vscode-languageserver-protocol/node';
 import { tsxImport } from './tsx.js';
 
@@ -23,7 +24,10 @@ export interface Client {
   /** Resolves with the first diagnostics for `uri` matching `pred` (already received or future). */
   diagnostics(uri: string, pred?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): Promise<void>;
+  /** A whole-document change (the content replaced). */
   change(uri: string, version: number, text: string): Promise<void>;
+  /** An incremental change, as editors send them: `range` of the previous version replaced by `text`. */
+  edit(uri: string, version: number, range: Range, text: string): Promise<void>;
   stderr(): string;
   /** Every other notification from the server (jobs, logs), in order. */
   notifications: { method: string; params: unknown }[];
@@ -44,10 +48,13 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Run the compiled server (out/server/src/lsp/main.js, after `npm run build`) instead of the sources. */
   built?: boolean;
+  /** Node options of the server process (`--cpu-prof` to profile it; NODE_OPTIONS refuses that one). */
+  execArgv?: string[];
 }
 
 export async function startClient(capabilities: ClientCapabilities = {}, initializationOptions?: unknown, options: StartOptions = {}): Promise<Client> {
-  const args = options.built ? [join(root, 'out/server/src/lsp/main.js'), '--stdio'] : [...tsxImport, join(root, 'server/src/lsp/main.ts'), '--stdio'];
+  const server = options.built ? [join(root, 'out/server/src/lsp/main.js'), '--stdio'] : [...tsxImport, join(root, 'server/src/lsp/main.ts'), '--stdio'];
+  const args = [...(options.execArgv ?? []), ...server];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));
@@ -105,6 +112,8 @@ export async function startClient(capabilities: ClientCapabilities = {}, initial
       connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'mlo', version, text } }),
     change: (uri, version, text) =>
       connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] }),
+    edit: (uri, version, range, text) =>
+      connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] }),
     stderr: () => err,
     notifications,
     notification<T>(method: string, pred: (p: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {

@@ -3,6 +3,7 @@
 // the protocol, so the same features run in tests, the CLI and the language server.
 import { check, type CheckResult } from '../model/check.js';
 import type { FileSystem } from '../model/file-system.js';
+import { reparse } from '../syntax/incremental.js';
 import { LineIndex } from '../syntax/line-index.js';
 
 export interface Analysis {
@@ -17,6 +18,12 @@ export interface Analysis {
   readonly fs: FileSystem;
 }
 
-export function analyze(path: string, text: string, version: number, fs: FileSystem): Analysis {
-  return { path, version, text, lines: new LineIndex(text), result: check(text, { path, fs }), fs };
+/**
+ * Analyses one version of a document. Given the analysis of an earlier version, the text is
+ * re-parsed incrementally (only the declarations the edit touched); the check runs in full, since
+ * any declaration can change what the others mean.
+ */
+export function analyze(path: string, text: string, version: number, fs: FileSystem, previous?: Analysis): Analysis {
+  const parsed = previous ? reparse(previous.result.parsed, text) : undefined;
+  return { path, version, text, lines: new LineIndex(text), result: check(text, { path, fs, ...(parsed ? { parsed } : {}) }), fs };
 }

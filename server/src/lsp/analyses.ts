@@ -1,6 +1,9 @@
 // The latest analysis of every open document, computed lazily and at most once per version.
-// Edits only mark a document stale; diagnostics are published after a short debounce, and a
-// result whose version is no longer the document's is dropped rather than published.
+// Edits only mark a document stale. The first edit after a quiet moment is analysed as soon as
+// the messages already received are handled; edits that follow one another within the debounce
+// window (a burst: paste, undo, an editor's batch) wait for the window to pass, so only the last
+// of them is analysed. A result whose version is no longer the document's is dropped rather
+// than published.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { analyze, type Analysis } from '../ide/analysis.js';
@@ -13,6 +16,8 @@ export function uriToPath(uri: string): string {
 export class Analyses {
   private readonly cache = new Map<string, Analysis>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** When each document last changed (performance.now()), to tell a burst from a first edit. */
+  private readonly lastChange = new Map<string, number>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -23,17 +28,23 @@ export class Analyses {
   get(doc: TextDocument): Analysis {
     const cached = this.cache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
-    const fresh = analyze(uriToPath(doc.uri), doc.getText(), doc.version, this.fs);
+    // The previous version's parse is the start of this one's (incremental re-parse).
+    const fresh = analyze(uriToPath(doc.uri), doc.getText(), doc.version, this.fs, cached);
     this.cache.set(doc.uri, fresh);
     return fresh;
   }
 
   /**
-   * Run `publish` with the document after the debounce, unless a newer edit came in (its own
-   * call replaces this one). The caller analyses inside its own error guard, so a checker bug
-   * on some input is logged as a failure instead of escaping from a timer.
+   * Run `publish` with the document soon (at once after a quiet moment, after the debounce in a
+   * burst), unless a newer edit came in (its own call replaces this one). The caller analyses
+   * inside its own error guard, so a checker bug on some input is logged as a failure instead of
+   * escaping from a timer.
    */
   schedule(doc: TextDocument, current: () => TextDocument | undefined, publish: (latest: TextDocument) => void): void {
+    const now = performance.now();
+    const last = this.lastChange.get(doc.uri);
+    this.lastChange.set(doc.uri, now);
+    const inBurst = last !== undefined && now - last < this.debounceMs;
     clearTimeout(this.timers.get(doc.uri));
     this.timers.set(
       doc.uri,
@@ -42,18 +53,20 @@ export class Analyses {
         const latest = current();
         if (!latest || latest.version !== doc.version) return; // stale: a newer edit has its own timer
         publish(latest);
-      }, this.debounceMs),
+      }, inBurst ? this.debounceMs : 0),
     );
   }
 
   /** Forget cached analyses so the next request re-reads data files (a watched file changed). */
   invalidateAll(): void {
-    this.cache.clear();
+    // The versions stay as the start of the next incremental parse; only their check is stale.
+    for (const [uri, a] of this.cache) this.cache.set(uri, { ...a, version: Number.NaN });
   }
 
   close(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.lastChange.delete(uri);
     this.cache.delete(uri);
   }
 

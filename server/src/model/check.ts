@@ -3,7 +3,7 @@
 // and the relations between levels. Never throws on any input.
 
 import type { ParamDecl, Program, RunDecl, Span } from '../syntax/ast.js';
-import { parse } from '../syntax/parse.js';
+import { parseText, type ParsedText } from '../syntax/parse.js';
 import { CheckContext } from './context.js';
 import { checkData } from './data.js';
 import { syntaxCode, type Diagnostic } from './diagnostics.js';
@@ -25,10 +25,14 @@ export interface CheckOptions {
   path: string;
   /** Where data files are read from; default: the disk. */
   fs?: FileSystem;
+  /** The parse of exactly this text, when the caller has it (the editor re-parses incrementally). */
+  parsed?: ParsedText;
 }
 
 export interface CheckResult {
   program: Program;
+  /** The parse the result was checked from (the next edit's incremental parse starts from it). */
+  parsed: ParsedText;
   /** Syntax and semantic diagnostics, in source order. */
   diagnostics: Diagnostic[];
   model: ModelInfo;
@@ -37,7 +41,8 @@ export interface CheckResult {
 }
 
 export function check(text: string, options: CheckOptions): CheckResult {
-  const { program, problems } = parse(text);
+  const parsed = options.parsed?.text === text ? options.parsed : parseText(text);
+  const { program, problems } = parsed.result;
   const ctx = new CheckContext(text, options.path, options.fs ?? nodeFileSystem);
   for (const p of problems) ctx.report(syntaxCode(p.kind), p.range, { message: p.message });
 
@@ -95,6 +100,7 @@ export function check(text: string, options: CheckOptions): CheckResult {
   ctx.diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
   return {
     program,
+    parsed,
     diagnostics: ctx.diagnostics,
     model: { data: ctx.data, nets: ctx.nets, params: ctx.params, levels: levelInfos, graph, run },
     symbols: ctx.symbols,

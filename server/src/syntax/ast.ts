@@ -238,6 +238,20 @@ export interface SyntaxProblem {
   range: Span;
 }
 
+/**
+ * One top-level item as the parser met it: a declaration, or stray tokens up to the next one,
+ * with the problems reported while parsing it. A declaration's parse depends only on its own
+ * tokens and a few after it, so an edit re-parses the items it touches and keeps the others.
+ */
+export interface TopItem {
+  /** Offset of the item's first token. */
+  start: number;
+  /** Offset up to which the text could have been read to parse this item and the ones before it. */
+  seenTo: number;
+  decl?: Decl;
+  problems: SyntaxProblem[];
+}
+
 export interface ParseResult {
   program: Program;
   problems: SyntaxProblem[];

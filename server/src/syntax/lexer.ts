@@ -115,10 +115,15 @@ export interface LexResult {
   problems: SyntaxProblem[];
 }
 
-/** Tokenizes a whole text. Never throws: characters no token matches become problems. */
-export function lex(text: string): LexResult {
-  const r = lexer.tokenize(text);
+/**
+ * Tokenizes a text from offset `from` (a token start: the lexer needs no other context) to its
+ * end; offsets in the result are offsets into the whole text. Never throws: characters no token
+ * matches become problems.
+ */
+export function lex(text: string, from = 0): LexResult {
+  const r = lexer.tokenize(from > 0 ? text.slice(from) : text);
   for (const t of r.tokens) {
+    if (from > 0) t.startOffset += from;
     if (t.tokenType !== Identifier) continue;
     const kw = keywordByImage.get(t.image);
     if (kw !== undefined) {
@@ -127,17 +132,18 @@ export function lex(text: string): LexResult {
     }
   }
   const comments: Comment[] = (r.groups.comments ?? []).map((t) => ({
-    range: { start: t.startOffset, end: t.startOffset + t.image.length },
+    range: { start: t.startOffset + from, end: t.startOffset + from + t.image.length },
     text: t.image,
   }));
   const problems: SyntaxProblem[] = r.errors.map((e) => {
-    const bad = text.slice(e.offset, e.offset + e.length);
+    const offset = e.offset + from;
+    const bad = text.slice(offset, offset + e.length);
     const shown = bad.length > 20 ? `${bad.slice(0, 20)}…` : bad;
     return {
       kind: 'unexpected-character',
       message:
         e.length === 1 ? `unexpected character '${shown}'` : `unexpected characters '${shown}'`,
-      range: { start: e.offset, end: e.offset + e.length },
+      range: { start: offset, end: offset + e.length },
     };
   });
   return { tokens: r.tokens, comments, problems };

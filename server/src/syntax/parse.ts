@@ -1,10 +1,25 @@
 // Entry point of the syntax layer: text → (Program, problems). Never throws.
-import type { ParseResult, Span, SyntaxProblem } from './ast.js';
+import type { ParseResult, Span, SyntaxProblem, TopItem } from './ast.js';
 import { lex } from './lexer.js';
 import { parser } from './parser.js';
 import { TokenStream } from './token-stream.js';
 
+/** A parsed text with what `reparse` (incremental.ts) needs to re-use its unchanged parts. */
+export interface ParsedText {
+  readonly text: string;
+  readonly result: ParseResult;
+  /** Top-level items in order; their problems are the parser's, before merging with the lexer's. */
+  readonly items: readonly TopItem[];
+  readonly lexProblems: readonly SyntaxProblem[];
+  /** False when chevrotain's own recovery acted: re-parse the whole text next time. */
+  readonly reusable: boolean;
+}
+
 export function parse(text: string): ParseResult {
+  return parseText(text).result;
+}
+
+export function parseText(text: string): ParsedText {
   const src = typeof text === 'string' ? text : String(text ?? '');
   let lexed: ReturnType<typeof lex>;
   try {
@@ -16,15 +31,29 @@ export function parse(text: string): ParseResult {
       message: `internal lexer error: ${e instanceof Error ? e.message : String(e)}`,
       range: { start: 0, end: 0 },
     };
-    return { program: { kind: 'Program', decls: [], comments: [], range: { start: 0, end: src.length } }, problems: [problem] };
+    const program = { kind: 'Program' as const, decls: [], comments: [], range: { start: 0, end: src.length } };
+    return { text: src, result: { program, problems: [problem] }, items: [], lexProblems: [], reusable: false };
   }
   const ts = new TokenStream(src, lexed.tokens, lexed.problems.map((p) => p.range.start));
-  const { program, problems } = parser.parseProgram(ts, lexed.tokens, lexed.comments, src.length);
-  if (lexed.problems.length === 0) return { program, problems };
-  // A parser problem touching rejected characters (`données`: the name `donn`) repeats the
-  // lexer's; keep the lexer's. Then one list in text order for the editor.
-  const own = problems.filter((p) => !touchesAny(p.range, lexed.problems));
-  return { program, problems: [...lexed.problems, ...own].sort((a, b) => a.range.start - b.range.start) };
+  const run = parser.parseProgram(ts, lexed.tokens, lexed.comments, src.length);
+  return {
+    text: src,
+    result: { program: run.program, problems: mergeProblems(lexed.problems, run.problems) },
+    items: run.items,
+    lexProblems: lexed.problems,
+    reusable: run.reusable,
+  };
+}
+
+/**
+ * The lexer's and the parser's problems as one list. A parser problem touching rejected
+ * characters (`données`: the name `donn`) repeats the lexer's; keep the lexer's. Then one list
+ * in text order for the editor.
+ */
+export function mergeProblems(lexProblems: readonly SyntaxProblem[], parserProblems: SyntaxProblem[]): SyntaxProblem[] {
+  if (lexProblems.length === 0) return parserProblems;
+  const own = parserProblems.filter((p) => !touchesAny(p.range, lexProblems));
+  return [...lexProblems, ...own].sort((a, b) => a.range.start - b.range.start);
 }
 
 /** Whether a span overlaps or touches any of the (text-ordered) problems' ranges. */

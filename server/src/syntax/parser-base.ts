@@ -22,6 +22,8 @@ const emptyStream = new TokenStream('', []);
 export abstract class ParserBase extends EmbeddedActionsParser {
   /** Chevrotain's index of the last consumed token (-1 before the first). */
   declare private currIdx: number;
+  /** Chevrotain's count of input tokens: past it, LA() reads the end of the file. */
+  declare private tokVectorLength: number;
   protected ts: TokenStream = emptyStream;
   protected problems: SyntaxProblem[] = [];
   /** False from a reported problem until the next normally consumed token: problems in between are echoes. */
@@ -46,6 +48,11 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     this.ts = ts;
     this.problems = [];
     this.consumedSinceProblem = !ts.afterBadChars.has(0);
+  }
+
+  /** Makes the current token the end of the input for chevrotain (an incremental parse stops here). */
+  protected endInputHere(): void {
+    this.tokVectorLength = this.currIdx + 1;
   }
 
   /** Lets go of the last document's tokens (the parser outlives every parse). */

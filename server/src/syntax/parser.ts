@@ -39,6 +39,7 @@ import type {
   ParamDecl,
   ParamsStmt,
   Program,
+  TopItem,
   RunDecl,
   RunStmt,
   SettingStmt,
@@ -107,6 +108,23 @@ interface CallFrame {
   done: boolean;
 }
 
+/** How many tokens past the current one any gate may look at (findBraceAhead's window, with margin). */
+const LOOKAHEAD_REACH = 10;
+/** How many characters past a token's end the lexer may read to decide where it ends (`1e-x`). */
+const LEXER_REACH = 4;
+
+/** What one run of the parser returns. */
+export interface ProgramParse {
+  program: Program;
+  problems: SyntaxProblem[];
+  /** The top-level items met, in order, each with the problems reported while parsing it. */
+  items: TopItem[];
+  /** Start offset of the declaration where `stopAt` ended the parse, if it did. */
+  stoppedAt: number | undefined;
+  /** False when chevrotain's own recovery had to act (or the parser failed): items may not be re-used then. */
+  reusable: boolean;
+}
+
 class MloParser extends ParserBase {
   private depth = 0;
   /** Parentheses (calls and groups) open around the current token. */
@@ -126,20 +144,36 @@ class MloParser extends ParserBase {
     this.performSelfAnalysis();
   }
 
-  parseProgram(ts: TokenStream, tokens: IToken[], comments: Comment[], textLength: number): { program: Program; problems: SyntaxProblem[] } {
+  /**
+   * Parses the top-level items of `tokens` (declarations, and stray tokens up to the next one).
+   * With `stopAt`, the parse ends before the first declaration whose start offset it accepts:
+   * incremental.ts re-parses only the items an edit touched and keeps the rest.
+   */
+  parseProgram(
+    ts: TokenStream,
+    tokens: IToken[],
+    comments: Comment[],
+    textLength: number,
+    stopAt?: (offset: number) => boolean,
+  ): ProgramParse {
     this.begin(ts, tokens);
     this.recoveryErrors = [];
     this.depth = 0;
     this.parenDepth = 0;
     this.callFrames = [];
     this.decls = [];
+    this.items = [];
+    this.stopAt = stopAt;
+    this.stoppedAt = undefined;
     let problems: SyntaxProblem[];
+    let reusable = true;
     try {
       this.program();
       problems = this.problems;
       this.recoveryErrors = this.errors;
       if (this.recoveryErrors.length) {
         problems = [...problems, ...this.chevrotainProblems(this.recoveryErrors)].sort((a, b) => a.range.start - b.range.start);
+        reusable = false;
       }
     } catch (e) {
       // Never reached by design (the property tests check it); kept so a bug costs one
@@ -150,13 +184,52 @@ class MloParser extends ParserBase {
         message: `internal parser error: ${e instanceof Error ? e.message : String(e)}`,
         range: this.tokenRange(Math.min(this.i, ts.eof)),
       });
+      reusable = false;
     }
     const program: Program = { kind: 'Program', decls: this.decls, comments, range: { start: 0, end: textLength } };
+    const items = this.items;
+    const stoppedAt = this.stoppedAt;
     this.decls = [];
+    this.items = [];
+    this.stopAt = undefined;
     this.callFrames = [];
     this.pendingCall = this.pendingFirst = this.postfixExpr = placeholderCall;
     this.finish();
-    return { program, problems };
+    return { program, problems, items, stoppedAt, reusable };
+  }
+
+  /** The top-level items of the current parse, in order. */
+  private items: TopItem[] = [];
+  private stopAt: ((offset: number) => boolean) | undefined;
+  private stoppedAt: number | undefined;
+
+  /** Whether the top-level loop goes on: not at a declaration that `stopAt` accepts. */
+  private continueItems(): boolean {
+    if (this.stopAt === undefined || this.RECORDING_PHASE || !declKeywords.has(this.kw()!)) return true;
+    const at = this.start();
+    if (!this.stopAt(at)) return true;
+    this.stoppedAt = at;
+    // The input ends here as far as chevrotain knows: the loop exits as at the end of the file,
+    // with no "redundant input" error and no re-sync attempt over the tokens left.
+    this.endInputHere();
+    return false;
+  }
+
+  /** Runs one top-level item and records it with the problems it reported. */
+  private item(run: () => Decl | undefined): void {
+    const start = this.start();
+    const from = this.problems.length;
+    const decl = run();
+    if (decl) this.decls.push(decl);
+    if (this.RECORDING_PHASE) return;
+    // What the item's parse could have read: its tokens and a few after them (lookahead never
+    // reaches further than a few tokens past the last one consumed), plus a few characters,
+    // since the lexer decides where a token ends by looking at the characters after it.
+    const last = this.items.length > 0 ? this.items[this.items.length - 1]!.seenTo : 0;
+    const seenTo = Math.max(last, this.ts.ends[Math.min(this.i + LOOKAHEAD_REACH, this.ts.eof)]! + LEXER_REACH);
+    const item: TopItem = { start, seenTo, problems: this.problems.length > from ? this.problems.slice(from) : [] };
+    if (decl) item.decl = decl;
+    this.items.push(item);
   }
 
   // ---------------------------------------------------------------- small pieces used by several rules
@@ -195,11 +268,11 @@ class MloParser extends ParserBase {
     const alts = [
       when(
         () => declKeywords.has(this.kw()!),
-        () => void this.decls.push(this.SUBRULE(this.decl)),
+        () => this.item(() => this.SUBRULE(this.decl)),
       ),
-      alt(() => this.SUBRULE(this.strayAtTop)),
+      alt(() => this.item(() => void this.SUBRULE(this.strayAtTop))),
     ];
-    this.MANY(() => this.OR(alts));
+    this.MANY(loop(() => this.continueItems(), () => this.OR(alts)));
   });
 
   /** A token where a declaration should start: reported, then skipped with what follows up to the next declaration. */
@@ -246,41 +319,46 @@ class MloParser extends ParserBase {
   /** `data NAME = csv(...)` / `model NAME = mlp(...)`. */
   private readonly specDecl = this.RULE('specDecl', (): DataDecl | ModelDecl => {
     const start = this.start();
-    const kw = this.OR([
-      alt(() => (this.take(1, Kw('data')), 'data' as const)),
-      alt(() => (this.take(1, Kw('model')), 'model' as const)),
-    ]);
+    const kw = this.OR(this.specKeywordAlts);
     const name = this.expectName(1, `expected a name after '${kw}'`);
-    const what = kw === 'data' ? 'a data source such as csv(...)' : 'a model such as mlp(...)';
-    const label = `${kw} ${name.name}`.trim();
-    const spec = this.OR2([
-      alt(() => (this.take(2, Equals), this.specValue(1, what))),
-      when(
-        () => this.strayBefore('='),
-        () => {
-          this.reportStrayBefore('=');
-          this.skip(3);
-          this.skip(3, Equals);
-          return this.specValue(2, what);
-        },
-      ),
-      when(
-        () => this.canStartOperand(),
-        () => {
-          this.missing(`expected '=' after '${label}'`);
-          return this.specValue(3, what);
-        },
-      ),
-      alt(() => {
-        this.problem('missing-token', `expected '=' and ${what} after '${label}'`, this.foundRange());
-        return this.errorExpr();
-      }),
-    ]);
+    // Read by specValueAlts (declarations do not nest, so one slot each is enough).
+    this.specWhat = kw === 'data' ? 'a data source such as csv(...)' : 'a model such as mlp(...)';
+    this.specLabel = `${kw} ${name.name}`.trim();
+    const spec = this.OR2(this.specValueAlts);
     const range = { start, end: this.prevEnd };
     return kw === 'data'
       ? ({ kind: 'Data', name, source: spec, range } satisfies DataDecl)
       : ({ kind: 'Model', name, spec, range } satisfies ModelDecl);
   });
+  private specWhat = '';
+  private specLabel = '';
+  private readonly specKeywordAlts = [
+    alt(() => (this.take(1, Kw('data')), 'data' as const)),
+    alt(() => (this.take(1, Kw('model')), 'model' as const)),
+  ];
+  private readonly specValueAlts = [
+    alt(() => (this.take(2, Equals), this.specValue(1, this.specWhat))),
+    when(
+      () => this.strayBefore('='),
+      () => {
+        this.reportStrayBefore('=');
+        this.skip(3);
+        this.skip(3, Equals);
+        return this.specValue(2, this.specWhat);
+      },
+    ),
+    when(
+      () => this.canStartOperand(),
+      () => {
+        this.missing(`expected '=' after '${this.specLabel}'`);
+        return this.specValue(3, this.specWhat);
+      },
+    ),
+    alt((): Call | ErrorExpr => {
+      this.problem('missing-token', `expected '=' and ${this.specWhat} after '${this.specLabel}'`, this.foundRange());
+      return this.errorExpr();
+    }),
+  ];
 
   /** The value of a data or model declaration: a call, or a bare name read as a call without arguments. */
   private specValue(idx: number, what: string): Call | ErrorExpr {
@@ -345,70 +423,81 @@ class MloParser extends ParserBase {
   private readonly block = this.RULE(
     'block',
     (block: BlockKind = 'level', label = '', body: (LevelStmt | RunStmt)[] = []) => {
-      let brace = -1;
-      const opened = this.OR([
-        alt(() => (this.take(1, LBrace), true)),
-        // Stray tokens before the `{` (`level tune abve fit {`): skip them when a `{` follows soon.
-        when(
-          () => (brace = this.findBraceAhead(block)) >= 0,
-          () => {
-            this.problem(
-              'unexpected-token',
-              `unexpected ${this.ts.describe(this.i)} before the '{' of ${label}${block === 'level' && this.isName() ? suggest(this.ts.images[this.i]!, ['above']) : ''}`,
-              { start: this.start(), end: this.ts.ends[brace - 1]! },
-            );
-            this.skip(1);
-            this.MANY(
-              loop(
-                () => this.i < brace,
-                () => this.skip(2),
-              ),
-            );
-            this.take(2, LBrace);
-            return true;
-          },
-        ),
-        alt(() => (this.missing(`expected '{' to open the body of ${label}`), false)),
-      ]);
-      const ctx = block === 'level' ? levelKeywords : runKeywords;
-      let done = false;
-      const alts = [
-        alt(() => (this.take(3, RBrace), (done = true))),
-        when(
-          () => this.at('eof') || this.startsDeclaration(),
-          () => {
-            if (opened) this.missing(`expected '}' to close ${label}`);
-            done = true;
-          },
-        ),
-        alt(() => this.take(4, Semicolon)),
-        alt(() => this.take(5, Comma)),
-        when(
-          () => block === 'level' && levelKeywords.has(this.kw()!),
-          () => void body.push(this.SUBRULE(this.levelStmt)),
-        ),
-        when(
-          () => block === 'run' && runKeywords.has(this.kw()!),
-          () => void body.push(this.SUBRULE(this.runStmt)),
-        ),
-        alt(() => {
-          this.reportStrayInBlock(block);
-          this.skip(3);
-          this.MANY3(
-            loop(
-              () => !this.isBlockResync(ctx),
-              () => this.skip(4),
-            ),
-          );
-        }),
-      ];
-      this.MANY2(
+      // State read by the alternatives below (blocks do not nest, so one slot each is enough).
+      this.blockKind = block;
+      this.blockLabel = label;
+      this.blockBody = body;
+      this.blockDone = false;
+      this.blockOpened = this.OR(this.blockOpenAlts);
+      this.MANY2(this.blockLoop);
+    },
+  );
+  private blockKind: BlockKind = 'level';
+  private blockLabel = '';
+  private blockBody: (LevelStmt | RunStmt)[] = [];
+  private blockOpened = false;
+  private blockDone = false;
+  /** Token index of the `{` found ahead by the gate of the second alternative. */
+  private blockBrace = -1;
+  private readonly blockOpenAlts = [
+    alt(() => (this.take(1, LBrace), true)),
+    // Stray tokens before the `{` (`level tune abve fit {`): skip them when a `{` follows soon.
+    when(
+      () => (this.blockBrace = this.findBraceAhead(this.blockKind)) >= 0,
+      () => {
+        const brace = this.blockBrace;
+        this.problem(
+          'unexpected-token',
+          `unexpected ${this.ts.describe(this.i)} before the '{' of ${this.blockLabel}${this.blockKind === 'level' && this.isName() ? suggest(this.ts.images[this.i]!, ['above']) : ''}`,
+          { start: this.start(), end: this.ts.ends[brace - 1]! },
+        );
+        this.skip(1);
+        this.MANY(
+          loop(
+            () => this.i < brace,
+            () => this.skip(2),
+          ),
+        );
+        this.take(2, LBrace);
+        return true;
+      },
+    ),
+    alt(() => (this.missing(`expected '{' to open the body of ${this.blockLabel}`), false)),
+  ];
+  private readonly blockAlts = [
+    alt(() => (this.take(3, RBrace), (this.blockDone = true))),
+    when(
+      () => this.at('eof') || this.startsDeclaration(),
+      () => {
+        if (this.blockOpened) this.missing(`expected '}' to close ${this.blockLabel}`);
+        this.blockDone = true;
+      },
+    ),
+    alt(() => this.take(4, Semicolon)),
+    alt(() => this.take(5, Comma)),
+    when(
+      () => this.blockKind === 'level' && levelKeywords.has(this.kw()!),
+      () => void this.blockBody.push(this.SUBRULE(this.levelStmt)),
+    ),
+    when(
+      () => this.blockKind === 'run' && runKeywords.has(this.kw()!),
+      () => void this.blockBody.push(this.SUBRULE(this.runStmt)),
+    ),
+    alt(() => {
+      this.reportStrayInBlock(this.blockKind);
+      this.skip(3);
+      const ctx = this.blockKind === 'level' ? levelKeywords : runKeywords;
+      this.MANY3(
         loop(
-          () => !done,
-          () => this.OR2(alts),
+          () => !this.isBlockResync(ctx),
+          () => this.skip(4),
         ),
       );
-    },
+    }),
+  ];
+  private readonly blockLoop = loop(
+    () => !this.blockDone,
+    () => this.OR2(this.blockAlts),
   );
 
   /** Index of a `{` within the next few tokens before anything that ends a declaration header, or -1. */
@@ -493,86 +582,45 @@ class MloParser extends ParserBase {
     const start = this.start();
     this.take(1, Kw('let'));
     const name = this.expectName(1, `expected a name after 'let'`);
-    const value = this.OR2([
-      alt(() => (this.take(1, Equals), this.SUBRULE(this.expr))),
-      when(
-        () => this.strayBefore('='),
-        () => {
-          this.reportStrayBefore('=');
-          this.skip(1);
-          this.skip(2, Equals);
-          return this.SUBRULE2(this.expr);
-        },
-      ),
-      when(
-        () => this.canStartOperand(),
-        () => {
-          this.missing(`expected '=' after 'let ${name.name}'`);
-          return this.SUBRULE3(this.expr);
-        },
-      ),
-      alt(() => {
-        this.problem('missing-token', `expected '=' and a value after 'let ${name.name}'`, this.foundRange());
-        return this.errorExpr();
-      }),
-    ]);
+    this.letName = name.name;
+    const value = this.OR2(this.letValueAlts);
     return { kind: 'Let', name, value, range: { start, end: this.prevEnd } };
   });
+  /** The name of the let being parsed, for letValueAlts' messages (lets do not nest). */
+  private letName = '';
+  private readonly letValueAlts = [
+    alt(() => (this.take(1, Equals), this.SUBRULE(this.expr))),
+    when(
+      () => this.strayBefore('='),
+      () => {
+        this.reportStrayBefore('=');
+        this.skip(1);
+        this.skip(2, Equals);
+        return this.SUBRULE2(this.expr);
+      },
+    ),
+    when(
+      () => this.canStartOperand(),
+      () => {
+        this.missing(`expected '=' after 'let ${this.letName}'`);
+        return this.SUBRULE3(this.expr);
+      },
+    ),
+    alt((): Expr => {
+      this.problem('missing-token', `expected '=' and a value after 'let ${this.letName}'`, this.foundRange());
+      return this.errorExpr();
+    }),
+  ];
 
   /** `params a, b [reset from LEVEL]`. */
   private readonly paramsStmt = this.RULE('paramsStmt', (): ParamsStmt => {
     const start = this.start();
     this.take(1, Kw('params'));
-    const items: Expr[] = [];
-    let done = false;
-    let before = 0;
-    const afterItem = [
-      // `params a,, b`: the empty item is reported; step over the comma and go on.
-      when(
-        () => this.i === before,
-        () =>
-          this.OR3([
-            when(
-              () => !(this.startsStatement(this.i + 1) || this.kind(this.i + 1) === '}'),
-              () => this.skip(1, Comma),
-            ),
-            alt(() => void (done = true)),
-          ]),
-      ),
-      when(
-        () => !this.at(','),
-        () => {
-          if (!this.canStartOperand() || this.onNewLine() || this.kw() === 'reset') done = true;
-          else this.missing(`expected ',' between the items of params`);
-        },
-      ),
-      // A comma before the next statement separates statements, not items.
-      when(
-        () => this.startsStatement(this.i + 1) || this.kind(this.i + 1) === '}',
-        () => void (done = true),
-      ),
-      alt(() => this.take(1, Comma)),
-    ];
-    const alts = [
-      when(
-        () => this.kw() === 'reset',
-        () => {
-          if (items.length === 0) this.problem('expected-expression', `expected a parameter before 'reset'`, this.tokenRange());
-          done = true;
-        },
-      ),
-      alt(() => {
-        before = this.i;
-        items.push(this.SUBRULE(this.expr));
-        this.OR2(afterItem);
-      }),
-    ];
-    this.MANY(
-      loop(
-        () => !done,
-        () => this.OR(alts),
-      ),
-    );
+    // State of the item loop, read by its alternatives (statements do not nest).
+    const items: Expr[] = (this.paramsItems = []);
+    this.paramsDone = false;
+    this.paramsItemStart = 0;
+    this.MANY(this.paramsLoop);
     const stmt: ParamsStmt = { kind: 'Params', items, range: { start, end: this.prevEnd } };
     this.OPTION(() => {
       this.take(1, Kw('reset'));
@@ -582,6 +630,55 @@ class MloParser extends ParserBase {
     });
     return stmt;
   });
+  private paramsItems: Expr[] = [];
+  private paramsDone = false;
+  /** Token index where the current item started (an item that consumed nothing is empty). */
+  private paramsItemStart = 0;
+  private readonly paramsAfterItem = [
+    // `params a,, b`: the empty item is reported; step over the comma and go on.
+    when(
+      () => this.i === this.paramsItemStart,
+      () =>
+        this.OR3([
+          when(
+            () => !(this.startsStatement(this.i + 1) || this.kind(this.i + 1) === '}'),
+            () => this.skip(1, Comma),
+          ),
+          alt(() => void (this.paramsDone = true)),
+        ]),
+    ),
+    when(
+      () => !this.at(','),
+      () => {
+        if (!this.canStartOperand() || this.onNewLine() || this.kw() === 'reset') this.paramsDone = true;
+        else this.missing(`expected ',' between the items of params`);
+      },
+    ),
+    // A comma before the next statement separates statements, not items.
+    when(
+      () => this.startsStatement(this.i + 1) || this.kind(this.i + 1) === '}',
+      () => void (this.paramsDone = true),
+    ),
+    alt(() => this.take(1, Comma)),
+  ];
+  private readonly paramsAlts = [
+    when(
+      () => this.kw() === 'reset',
+      () => {
+        if (this.paramsItems.length === 0) this.problem('expected-expression', `expected a parameter before 'reset'`, this.tokenRange());
+        this.paramsDone = true;
+      },
+    ),
+    alt(() => {
+      this.paramsItemStart = this.i;
+      this.paramsItems.push(this.SUBRULE(this.expr));
+      this.OR2(this.paramsAfterItem);
+    }),
+  ];
+  private readonly paramsLoop = loop(
+    () => !this.paramsDone,
+    () => this.OR(this.paramsAlts),
+  );
 
   /** `steps 5` / `proximal 0.1`: a level keyword with one value. */
   private readonly levelSettingAlts = levelSettingKeywords.map((kw) => alt(() => this.take(1, Kw(kw))));

@@ -1,0 +1,139 @@
+// Incremental parsing for the editor: after an edit, re-parse only the top-level items it can
+// have changed and keep the others, so a keystroke in a long file costs one declaration's parse.
+//
+// A declaration's parse reads its own tokens and at most a few after them (TopItem.seenTo), and
+// does not depend on anything before its keyword. So, for an edit that turned old[p, p + m) into
+// text[p, newEnd):
+//   - items whose `seenTo` is at most p cannot see it: they are kept as they are;
+//   - the parser restarts at the first declaration after them, lexing from there (a token start,
+//     so the lexer needs no context);
+//   - it stops at the first declaration at or past newEnd that also started an item of the old
+//     parse: from there on the tokens are the old ones, shifted, and so are the items.
+// The result is exactly what parsing the whole text gives; the tests hold the two together on
+// random edits.
+import type { Comment, Decl, SyntaxProblem, TopItem } from './ast.js';
+import { lex } from './lexer.js';
+import { mergeProblems, parseText, type ParsedText } from './parse.js';
+import { parser } from './parser.js';
+import { TokenStream } from './token-stream.js';
+
+/** `text` parsed, re-using what it can of `previous` (the parse of an earlier version of the same document). */
+export function reparse(previous: ParsedText, text: string): ParsedText {
+  const old = previous.text;
+  if (text === old) return previous;
+  const items = previous.items;
+  if (!previous.reusable || items.length === 0) return parseText(text);
+
+  // The edit: the longest common prefix and suffix leave old[p, old.length - s) → text[p, newEnd).
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const newEnd = text.length - s;
+  const delta = text.length - old.length;
+
+  // Restart at the last declaration before which no item could see the edit.
+  let k = lastStartingBefore(items, p);
+  while (k > 0 && (items[k]!.decl === undefined || items[k - 1]!.seenTo > p)) k--;
+  if (k <= 0) return parseText(text);
+  const from = items[k]!.start;
+
+  // Old declarations the new parse may stop at: past the edit, where the old text is unchanged.
+  const oldDeclAt = new Map<number, number>();
+  for (let j = k + 1; j < items.length; j++) {
+    if (items[j]!.decl !== undefined && items[j]!.start + delta >= newEnd) oldDeclAt.set(items[j]!.start, j);
+  }
+  let lexed: ReturnType<typeof lex>;
+  try {
+    lexed = lex(text, from);
+  } catch {
+    return parseText(text);
+  }
+  const ts = new TokenStream(text, lexed.tokens, lexed.problems.map((q) => q.range.start));
+  const run = parser.parseProgram(ts, lexed.tokens, [], text.length, (at) => at >= newEnd && oldDeclAt.has(at - delta));
+  if (!run.reusable) return parseText(text);
+  const resume = run.stoppedAt === undefined ? items.length : oldDeclAt.get(run.stoppedAt - delta)!;
+
+  const nextItems: TopItem[] = items.slice(0, k);
+  for (const item of run.items) nextItems.push(item);
+  // seenTo is cumulative (the reach of an item and of every one before it): keep it so.
+  let reach = nextItems.length > 0 ? nextItems[nextItems.length - 1]!.seenTo : 0;
+  for (let j = resume; j < items.length; j++) {
+    const item = shiftItem(items[j]!, delta, reach);
+    reach = item.seenTo;
+    nextItems.push(item);
+  }
+
+  const comments: Comment[] = keepBefore(previous.result.program.comments, from);
+  for (const c of lexed.comments) comments.push(c);
+  const lexProblems: SyntaxProblem[] = keepBefore(previous.lexProblems, from);
+  for (const q of lexed.problems) lexProblems.push(q);
+
+  const decls: Decl[] = [];
+  const parserProblems: SyntaxProblem[] = [];
+  for (const item of nextItems) {
+    if (item.decl) decls.push(item.decl);
+    for (const q of item.problems) parserProblems.push(q);
+  }
+  return {
+    text,
+    result: {
+      program: { kind: 'Program', decls, comments, range: { start: 0, end: text.length } },
+      problems: mergeProblems(lexProblems, parserProblems),
+    },
+    items: nextItems,
+    lexProblems,
+    reusable: true,
+  };
+}
+
+/** Index of the last item starting at or before `offset` (0 when none does). */
+function lastStartingBefore(items: readonly TopItem[], offset: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (items[mid]!.start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function keepBefore<T extends { range: { start: number } }>(xs: readonly T[], offset: number): T[] {
+  const out: T[] = [];
+  for (const x of xs) {
+    if (x.range.start >= offset) break;
+    out.push(x);
+  }
+  return out;
+}
+
+/** An item of the kept tail, moved by `delta`, its reach at least `reach`. */
+function shiftItem(item: TopItem, delta: number, reach: number): TopItem {
+  const seenTo = Math.max(reach, item.seenTo + delta);
+  if (delta === 0) return seenTo === item.seenTo ? item : { ...item, seenTo };
+  const shiftedItem: TopItem = { start: item.start + delta, seenTo, problems: item.problems.map((q) => shifted(q, delta)) };
+  if (item.decl) shiftedItem.decl = shifted(item.decl, delta);
+  return shiftedItem;
+}
+
+/** Keys of the tree whose values are spans (offsets into the text). */
+const spanKeys = new Set(['range', 'parens', 'keyword']);
+
+/** A deep copy of a tree (or problem) with every span moved by `delta`. */
+function shifted<T>(value: T, delta: number): T {
+  if (Array.isArray(value)) return value.map((v) => shifted(v, delta)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (spanKeys.has(key)) {
+      const span = v as { start: number; end: number };
+      out[key] = { start: span.start + delta, end: span.end + delta };
+    } else {
+      out[key] = shifted(v, delta);
+    }
+  }
+  return out as T;
+}
