@@ -7,14 +7,8 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { check } from '../../server/src/model/check.js';
 import { parseText } from '../../server/src/syntax/parse.js';
+import { deepFreeze } from '../support/freeze.js';
 
-function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
-}
 
 function mloFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

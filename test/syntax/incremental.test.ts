@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { deepFreeze } from '../support/freeze.js';
 import { generateProgram } from '../../bench/parse-gen.js';
 import { reparse } from '../../server/src/syntax/incremental.js';
 import { parseText, type ParsedText } from '../../server/src/syntax/parse.js';
@@ -14,13 +15,6 @@ function observable(p: ParsedText) {
   return { result: p.result, items: p.items, lexProblems: p.lexProblems };
 }
 
-function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
-}
 
 // Many small declarations, so edits land before, inside and after the ones that are kept.
 const long = generateProgram(240);

@@ -102,11 +102,28 @@ const numberPrefix = new RegExp(`^${patterns.number}`);
 
 /** Splits a Number token's text into its numeric value and unit as written. */
 export function splitNumber(text: string): { value: number; unit?: string } {
+  if (!hasUnit(text)) return { value: Number(text) };
   const m = numberPrefix.exec(text);
   const digits = m ? m[0] : '';
   const value = Number(digits);
   const unit = text.slice(digits.length);
   return unit ? { value, unit } : { value };
+}
+
+/**
+ * Whether a Number token carries a unit: a unit starts with `%`, `_` or a letter, and the only
+ * letter a plain number has is the `e` of an exponent, always followed by digits (`1e-3`; `1e`
+ * is `1` with the unit `e`). Most numbers have none: no regular expression for them.
+ */
+function hasUnit(text: string): boolean {
+  const n = text.length;
+  for (let k = 0; k < n; k++) {
+    const c = text.charCodeAt(k) | 0x20; // lower case for letters
+    if (c === 0x65) continue; // e / E
+    if ((c >= 0x61 && c <= 0x7a) || text.charCodeAt(k) === 0x5f || text.charCodeAt(k) === 0x25) return true;
+  }
+  const last = text.charCodeAt(n - 1);
+  return !(last >= 0x30 && last <= 0x39);
 }
 
 export interface LexResult {

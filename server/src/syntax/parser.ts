@@ -99,6 +99,16 @@ function loop<T>(GATE: () => boolean, DEF: () => T): DSLMethodOpts<T> {
   return { GATE, DEF };
 }
 
+/** An open list (`[a, b]`, a param's shape): its items so far and how it ends. */
+interface ListFrame {
+  items: Expr[];
+  missingMessage: string;
+  argValues: boolean;
+  done: boolean;
+}
+/** Stands in during chevrotain's grammar recording, when no list is open. */
+const recordingListFrame: ListFrame = { items: [], missingMessage: '', argValues: false, done: true };
+
 /** An open call: where its `(` is, the doubled `(` found just inside it, and the state of its argument loop. */
 interface CallFrame {
   open: number;
@@ -1048,48 +1058,58 @@ class MloParser extends ParserBase {
 
   /** Items of a list or shape after the `[`, up to and including the `]`. */
   private readonly listItems = this.RULE('listItems', (items: Expr[] = [], missingMessage = '', argValues = false) => {
-    let done = false;
-    const itemAlts = [
-      when(
-        () => argValues,
-        () => this.SUBRULE(this.argValue),
-      ),
-      alt(() => this.SUBRULE(this.expr)),
-    ];
-    const afterItem = [
-      alt(() => this.take(2, Comma)),
-      alt(() => (this.take(2, RBracket), (done = true))),
-      when(
-        () => this.canStartOperand(),
-        () => this.missing(`expected ',' between the items`),
-      ),
-      alt(() => (this.missing(missingMessage), (done = true))),
-    ];
-    const alts = [
-      alt(() => (this.take(1, RBracket), (done = true))),
-      when(
-        () => !this.canStartOperand() && this.at(','),
-        () => {
-          this.problem('expected-expression', `expected an expression before ','`, this.tokenRange());
-          this.skip(1, Comma);
-        },
-      ),
-      when(
-        () => !this.canStartOperand(),
-        () => (this.missing(missingMessage), (done = true)),
-      ),
-      alt(() => {
-        items.push(this.OR2(itemAlts));
-        this.OR3(afterItem);
-      }),
-    ];
-    this.MANY(
-      loop(
-        () => !done,
-        () => this.OR(alts),
-      ),
-    );
+    // Lists nest (`[[1, 2], [3]]`): the alternatives read the innermost list's frame.
+    const frame: ListFrame = { items, missingMessage, argValues, done: false };
+    this.listFrames.push(frame);
+    try {
+      this.MANY(this.listLoop);
+    } finally {
+      this.listFrames.pop();
+    }
   });
+  private readonly listFrames: ListFrame[] = [];
+  private get listFrame(): ListFrame {
+    return this.listFrames[this.listFrames.length - 1] ?? recordingListFrame;
+  }
+  private readonly listItemAlts = [
+    when(
+      () => this.listFrame.argValues,
+      () => this.SUBRULE(this.argValue),
+    ),
+    alt(() => this.SUBRULE(this.expr)),
+  ];
+  private readonly listAfterItem = [
+    alt(() => this.take(2, Comma)),
+    alt(() => (this.take(2, RBracket), (this.listFrame.done = true))),
+    when(
+      () => this.canStartOperand(),
+      () => this.missing(`expected ',' between the items`),
+    ),
+    alt(() => (this.missing(this.listFrame.missingMessage), (this.listFrame.done = true))),
+  ];
+  private readonly listAlts = [
+    alt(() => (this.take(1, RBracket), (this.listFrame.done = true))),
+    when(
+      () => !this.canStartOperand() && this.at(','),
+      () => {
+        this.problem('expected-expression', `expected an expression before ','`, this.tokenRange());
+        this.skip(1, Comma);
+      },
+    ),
+    when(
+      () => !this.canStartOperand(),
+      () => (this.missing(this.listFrame.missingMessage), (this.listFrame.done = true)),
+    ),
+    alt(() => {
+      const frame = this.listFrame;
+      frame.items.push(this.OR2(this.listItemAlts));
+      this.OR3(this.listAfterItem);
+    }),
+  ];
+  private readonly listLoop = loop(
+    () => !this.listFrame.done,
+    () => this.OR(this.listAlts),
+  );
 
   // ---------------------------------------------------------------- call arguments
 
