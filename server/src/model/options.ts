@@ -32,6 +32,25 @@ export interface CheckedCall {
   rest: Arg[];
 }
 
+/** Each kind's options by name and by position, indexed once (options are looked up per argument). */
+const optionIndex = new WeakMap<KindSpec, { byName: Map<string, OptionSpec>; byPosition: Map<number, OptionSpec> }>();
+
+function indexOf(spec: KindSpec) {
+  let index = optionIndex.get(spec);
+  if (!index) {
+    index = { byName: new Map(), byPosition: new Map() };
+    for (const o of spec.options) {
+      if (!index.byName.has(o.name)) index.byName.set(o.name, o);
+      if (o.positional !== undefined && !index.byPosition.has(o.positional)) index.byPosition.set(o.positional, o);
+    }
+    optionIndex.set(spec, index);
+  }
+  return index;
+}
+
+const optionNamed = (spec: KindSpec, name: string): OptionSpec | undefined => indexOf(spec).byName.get(name);
+const optionAt = (spec: KindSpec, position: number): OptionSpec | undefined => indexOf(spec).byPosition.get(position);
+
 export class OptionChecker {
   constructor(
     private readonly ctx: CheckContext,
@@ -50,7 +69,7 @@ export class OptionChecker {
     const given = new Map<string, Arg>(); // options written, valid or not
     for (const arg of call.args) {
       if (arg.value.kind === 'ErrorExpr') {
-        const o = arg.name ? spec.options.find((x) => x.name === arg.name!.name) : spec.options.find((x) => x.positional === position);
+        const o = arg.name ? optionNamed(spec, arg.name.name) : optionAt(spec, position);
         if (!arg.name && o) position++;
         if (o) given.set(o.name, arg);
         continue;
@@ -58,16 +77,16 @@ export class OptionChecker {
       let opt: OptionSpec | undefined;
       let flag = false;
       if (arg.name) {
-        opt = spec.options.find((o) => o.name === arg.name!.name);
+        opt = optionNamed(spec, arg.name.name);
         if (!opt) {
           this.unknown(arg.name, spec, siblings, label);
           continue;
         }
       } else {
-        opt = spec.options.find((o) => o.positional === position);
+        opt = optionAt(spec, position);
         if (opt) position++;
-        else if (arg.value.kind === 'Ident' && spec.options.some((o) => o.name === (arg.value as Ident).name)) {
-          opt = spec.options.find((o) => o.name === (arg.value as Ident).name)!;
+        else if (arg.value.kind === 'Ident' && optionNamed(spec, arg.value.name)) {
+          opt = optionNamed(spec, arg.value.name)!;
           flag = true;
         } else if (spec.rest) {
           rest.push(arg);

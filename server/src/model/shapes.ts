@@ -3,7 +3,7 @@
 // lifting rule, and the built-ins of docs/language.md. Inference also records what each
 // expression reads (parameter tensors, data fields) — the dependency edges are built from it.
 
-import type { Call, Expr, Ident, Member, NumberLit } from '../syntax/ast.js';
+import type { Arg, Call, Expr, Ident, Member, NumberLit } from '../syntax/ast.js';
 import { suggestionSuffix } from './diagnostics.js';
 import type { CheckContext } from './context.js';
 import { formatShape, makeTensor, type BatchRead, type Dim, type FieldInfo, type NetInfo, type Shape, type TensorInfo } from './info.js';
@@ -21,6 +21,11 @@ export type VType =
   | { k: 'unknown' };
 
 export const UNKNOWN: VType = { k: 'unknown' };
+
+const elementwiseSet: ReadonlySet<string> = new Set(elementwise);
+const reductionSet: ReadonlySet<string> = new Set(reductions);
+/** Built-ins of one argument besides the elementwise ones and the reductions. */
+const unaryBuiltins: ReadonlySet<string> = new Set(['softmax', 'log_softmax', 'norm', 'stop']);
 export const scalar = (value?: number): VType => (value === undefined ? { k: 'tensor', shape: [] } : { k: 'tensor', shape: [], value });
 
 export type ExprPlace = 'loss' | 'optimizer' | 'report' | 'init' | 'const';
@@ -425,11 +430,16 @@ export class ShapeChecker {
   }
 
   private builtin(name: string, e: Call, env: ExprEnv): VType {
-    const positional = e.args.filter((a) => !a.name);
-    const named = e.args.filter((a) => a.name);
-    const isReduction = (reductions as readonly string[]).includes(name);
+    // (Built-ins are the most frequent calls: one pass over the arguments, no closures.)
+    const positional: Arg[] = [];
+    let named: Arg[] | undefined;
+    for (const a of e.args) {
+      if (a.name) (named ??= []).push(a);
+      else positional.push(a);
+    }
+    const isReduction = reductionSet.has(name);
     let axisArg: Expr | undefined;
-    for (const a of named) {
+    for (const a of named ?? []) {
       const n = a.name!.name;
       if (isReduction && n === 'axis' && !axisArg) axisArg = a.value;
       else {
@@ -437,7 +447,7 @@ export class ShapeChecker {
         this.ctx.report('MLO050', a.name!.range, { name: n, callee: `'${name}'`, suggestion: suggestionSuffix(s) }, s ? { data: { replacement: s } } : {});
       }
     }
-    const arity = name === 'init' || isReduction || (elementwise as readonly string[]).includes(name) || ['softmax', 'log_softmax', 'norm', 'stop'].includes(name) ? 1 : 2;
+    const arity = name === 'init' || isReduction || elementwiseSet.has(name) || unaryBuiltins.has(name) ? 1 : 2;
     if (positional.length !== arity) {
       this.ctx.report('MLO016', e.parens ?? e.range, { callee: name, expected: arity === 1 ? '1 argument' : '2 arguments', actual: String(positional.length) });
       if (name !== 'init') for (const a of positional) this.infer(a.value, env);
@@ -459,7 +469,7 @@ export class ShapeChecker {
     const args = positional.map((a) => this.value(this.infer(a.value, env), a.value, env));
     if (args.some((a) => a.k === 'unknown')) return UNKNOWN;
     const a0 = args[0]!;
-    if ((elementwise as readonly string[]).includes(name) || name === 'stop' || name === 'softmax' || name === 'log_softmax') {
+    if (elementwiseSet.has(name) || name === 'stop' || name === 'softmax' || name === 'log_softmax') {
       if (a0.k === 'tensor') {
         if (a0.value !== undefined) {
           const v = foldUnary(name, a0.value);
