@@ -56,6 +56,8 @@ const unitList = units.map((u) => u.text).join(', ');
 
 /** Deeper nesting than this is reported instead of overflowing the stack. */
 const MAX_DEPTH = 200;
+/** Tokens that continue an operand (member, call, index, power) or an expression (operators). */
+const extendsOperand = new Set(['.', '(', '[', '^', '*', '/', '+', '-']);
 
 type BlockKind = 'level' | 'run';
 
@@ -372,7 +374,7 @@ class MloParser extends ParserBase {
 
   /** The value of a data or model declaration: a call, or a bare name read as a call without arguments. */
   private specValue(idx: number, what: string): Call | ErrorExpr {
-    const e = this.subrule(idx, this.expr);
+    const e = this.atom() ?? this.subrule(idx, this.expr);
     if (this.RECORDING_PHASE || e.kind === 'Call' || e.kind === 'ErrorExpr') return e as Call;
     if (e.kind === 'Ident') return { kind: 'Call', callee: e, args: [], range: e.range };
     this.problem('expected-expression', `expected ${what}`, e.range);
@@ -390,7 +392,7 @@ class MloParser extends ParserBase {
     });
     const init = this.OPTION2(() => {
       this.take(1, Equals);
-      return this.SUBRULE(this.expr);
+      return this.atom() ?? this.SUBRULE(this.expr);
     });
     const decl: ParamDecl = { kind: 'Param', name, shape, range: { start, end: this.prevEnd } };
     if (init) decl.init = init;
@@ -569,7 +571,7 @@ class MloParser extends ParserBase {
     alt((): LevelStmt => {
       const start = this.start();
       this.take(1, Kw('loss'));
-      const value = this.SUBRULE(this.expr);
+      const value = this.atom() ?? this.SUBRULE(this.expr);
       return { kind: 'Loss', value, range: { start, end: this.prevEnd } };
     }),
     alt((): LevelStmt => {
@@ -599,21 +601,21 @@ class MloParser extends ParserBase {
   /** The name of the let being parsed, for letValueAlts' messages (lets do not nest). */
   private letName = '';
   private readonly letValueAlts = [
-    alt(() => (this.take(1, Equals), this.SUBRULE(this.expr))),
+    alt(() => (this.take(1, Equals), (this.atom() ?? this.SUBRULE(this.expr)))),
     when(
       () => this.strayBefore('='),
       () => {
         this.reportStrayBefore('=');
         this.skip(1);
         this.skip(2, Equals);
-        return this.SUBRULE2(this.expr);
+        return this.atom() ?? this.SUBRULE2(this.expr);
       },
     ),
     when(
       () => this.canStartOperand(),
       () => {
         this.missing(`expected '=' after 'let ${this.letName}'`);
-        return this.SUBRULE3(this.expr);
+        return this.atom() ?? this.SUBRULE3(this.expr);
       },
     ),
     alt((): Expr => {
@@ -681,7 +683,7 @@ class MloParser extends ParserBase {
     ),
     alt(() => {
       this.paramsItemStart = this.i;
-      this.paramsItems.push(this.SUBRULE(this.expr));
+      this.paramsItems.push(this.atom() ?? this.SUBRULE(this.expr));
       this.OR2(this.paramsAfterItem);
     }),
   ];
@@ -715,7 +717,7 @@ class MloParser extends ParserBase {
           },
         ),
       );
-      const value = this.SUBRULE(this.expr);
+      const value = this.atom() ?? this.SUBRULE(this.expr);
       return name
         ? { kind: 'Report', name, value, range: { start, end: this.prevEnd } }
         : { kind: 'Report', value, range: { start, end: this.prevEnd } };
@@ -730,13 +732,13 @@ class MloParser extends ParserBase {
   private readonly runStmt = this.RULE('runStmt', (): RunStmt => this.OR(this.runStmtAlts));
 
   private settingValue(key: Ident, start: number): SettingStmt {
-    const value = this.subrule(9, this.expr);
+    const value = this.atom() ?? this.subrule(9, this.expr);
     return { kind: 'Setting', key, value, range: { start, end: this.prevEnd } };
   }
 
   /** The `sgd(lr: 0.1)` of `optimizer` / the `sama` of `hypergradient`: always a Call. */
   private callSpec(idx: number, what: string): Call {
-    const e = this.subrule(idx, this.expr);
+    const e = this.atom() ?? this.subrule(idx, this.expr);
     if (this.RECORDING_PHASE || e.kind === 'Call') return e as Call;
     if (e.kind === 'Ident' || e.kind === 'ErrorExpr') return { kind: 'Call', callee: e, args: [], range: e.range };
     this.problem('expected-expression', `expected ${what}`, e.range);
@@ -873,7 +875,7 @@ class MloParser extends ParserBase {
       const e = this.postfixExpr;
       const s = this.postfixStart;
       this.take(2, LBracket);
-      const index = this.SUBRULE(this.expr);
+      const index = this.atom() ?? this.SUBRULE(this.expr);
       this.OR5([
         alt(() => this.take(2, RBracket)),
         when(
@@ -1029,7 +1031,7 @@ class MloParser extends ParserBase {
   /** An argument's value: an expression, a range `a..b` or a chain `a -> b -> c`. */
   private readonly argValue = this.RULE('argValue', (): Expr => {
     const s = this.exprStart();
-    const first = this.SUBRULE(this.expr);
+    const first = this.atom() ?? this.SUBRULE(this.expr);
     if (!this.RECORDING_PHASE && !this.at('..') && !this.at('->')) return first;
     this.pendingFirst = first;
     this.pendingStart = s;
@@ -1041,7 +1043,7 @@ class MloParser extends ParserBase {
       const from = this.pendingFirst;
       const s = this.pendingStart;
       this.take(1, DotDot);
-      const to = this.SUBRULE2(this.expr);
+      const to = this.atom() ?? this.SUBRULE2(this.expr);
       return { kind: 'Range', from, to, range: { start: s, end: this.prevEnd } };
     }),
     alt((): Expr => {
@@ -1049,7 +1051,7 @@ class MloParser extends ParserBase {
       const s = this.pendingStart;
       this.AT_LEAST_ONE(() => {
         this.take(1, Arrow);
-        items.push(this.SUBRULE3(this.expr));
+        items.push(this.atom() ?? this.SUBRULE3(this.expr));
       });
       return { kind: 'Chain', items, range: { start: s, end: this.prevEnd } };
     }),
@@ -1076,7 +1078,7 @@ class MloParser extends ParserBase {
       () => this.listFrame.argValues,
       () => this.SUBRULE(this.argValue),
     ),
-    alt(() => this.SUBRULE(this.expr)),
+    alt(() => (this.atom() ?? this.SUBRULE(this.expr))),
   ];
   private readonly listAfterItem = [
     alt(() => this.take(2, Comma)),
@@ -1271,7 +1273,7 @@ class MloParser extends ParserBase {
     const named = this.RECORDING_PHASE || (this.isName() && this.kind(this.i + 1) === ':');
     const name = named ? this.OPTION5(this.argName) : undefined;
     const vs = this.exprStart();
-    const first = this.SUBRULE5(this.expr);
+    const first = this.atom() ?? this.SUBRULE5(this.expr);
     let value = first;
     if (this.RECORDING_PHASE || this.at('..') || this.at('->')) {
       this.pendingFirst = first;
@@ -1281,6 +1283,39 @@ class MloParser extends ParserBase {
     return name
       ? { kind: 'Arg', name, value, range: { start: s, end: this.prevEnd } }
       : { kind: 'Arg', value, range: { start: s, end: this.prevEnd } };
+  }
+
+  /**
+   * A lone number, name or string that nothing after it extends (`batch: 64,`, `act: relu)`,
+   * the `0` of `0..1400`): the node the expression rules would build, built without descending
+   * through them — most arguments are such atoms, and each level of the descent is a chevrotain
+   * rule call. Undefined where the full rules must decide (and while chevrotain records the
+   * grammar: these tokens are always consumed where they match, so recovery never needs them).
+   */
+  private atom(): Expr | undefined {
+    if (this.RECORDING_PHASE || this.depth >= MAX_DEPTH) return undefined;
+    const i = this.i;
+    const next = this.ts.kinds[i + 1]!;
+    if (extendsOperand.has(next)) return undefined;
+    const kind = this.ts.kinds[i];
+    if (kind === 'number') {
+      const range = this.tokenRange();
+      const text = this.ts.images[i]!;
+      this.take(6, NumberTok);
+      return this.numberLit(text, range);
+    }
+    if (kind === 'name' && !this.startsStatement(i)) {
+      const id = this.ident();
+      this.take(6, Name);
+      return id;
+    }
+    if (kind === 'string') {
+      const range = this.tokenRange();
+      const image = this.ts.images[i]!;
+      this.take(6, StringTok);
+      return { kind: 'String', value: decodeString(image, true), range };
+    }
+    return undefined;
   }
 
   private readonly argName = (): Ident => {
