@@ -2,6 +2,7 @@
 // All protocol knowledge beyond LSP itself lives in server/src/lsp/protocol.ts.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
+import { serverNodeOptions } from '../../server/src/lsp/node-options.js';
 import type { MloInitializationOptions, MloSettings } from '../../server/src/lsp/protocol.js';
 
 export function readSettings(): MloSettings {
@@ -21,8 +22,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   // tests use it to run the client's job flow against a recorded stream (test/e2e/fixtures).
   const module = process.env.MLO_SERVER_MODULE || context.asAbsolutePath('dist/server.cjs');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.stdio, options: { execArgv: [...serverNodeOptions] } },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: [...serverNodeOptions, '--nolazy', '--inspect=6019'] } },
   };
   const runner = vscode.workspace.getConfiguration('mlo').get<string[] | null>('runner', null);
   const initializationOptions: MloInitializationOptions = {

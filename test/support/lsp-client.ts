@@ -13,6 +13,7 @@ import {
   type InitializeResult,
   type Range,
 } from 'vscode-languageserver-protocol/node';
+import { serverNodeOptions } from '../../server/src/lsp/node-options.js';
 import { tsxImport } from './tsx.js';
 
 export interface Client {
@@ -48,13 +49,13 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Run the compiled server (out/server/src/lsp/main.js, after `npm run build`) instead of the sources. */
   built?: boolean;
-  /** Node options of the server process (`--cpu-prof` to profile it; NODE_OPTIONS refuses that one). */
+  /** Node options of the server process (default: those every launcher passes, lsp/node-options.ts; add `--cpu-prof` to profile it). */
   execArgv?: string[];
 }
 
 export async function startClient(capabilities: ClientCapabilities = {}, initializationOptions?: unknown, options: StartOptions = {}): Promise<Client> {
   const server = options.built ? [join(root, 'out/server/src/lsp/main.js'), '--stdio'] : [...tsxImport, join(root, 'server/src/lsp/main.ts'), '--stdio'];
-  const args = [...(options.execArgv ?? []), ...server];
+  const args = [...(options.execArgv ?? serverNodeOptions), ...server];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));
