@@ -60,7 +60,7 @@ export class Analyses {
   /** Forget cached analyses so the next request re-reads data files (a watched file changed). */
   invalidateAll(): void {
     // The versions stay as the start of the next incremental parse; only their check is stale.
-    for (const [uri, a] of this.cache) this.cache.set(uri, { ...a, version: Number.NaN });
+    for (const [uri, a] of this.cache) this.cache.set(uri, { ...a, version: Number.NaN, filesChanged: true });
   }
 
   close(uri: string): void {
