@@ -49,7 +49,7 @@ function layersOf(sizes: readonly number[]): LayerShape[] {
   return sizes.slice(1).map((out, i) => ({ kind: 'dense', inWidth: sizes[i]!, outWidth: out, macs: sizes[i]! * out }));
 }
 
-const use = (net: string, sizes: readonly number[], batch: number, activation = 'relu'): NetUse => ({ net, batch, layers: layersOf(sizes), activation });
+const use = (net: string, sizes: readonly number[], batch: number, activation = 'relu', o: Partial<NetUse> = {}): NetUse => ({ net, batch, layers: layersOf(sizes), activation, ...o });
 
 function data(batch: number, inWidth: number) {
   return [
@@ -156,36 +156,36 @@ export function levelWork(spec: ProblemSpec, mode: ModeSpec): LevelWork {
   if (spec.kind === 'maml') {
     const adapt: LevelWork = {
       name: 'adapt', paramCount: n, tensorCount: m.params.length, optimizer: spec.opt, stateSlots: SLOTS[spec.opt], steps: spec.steps,
-      dataPerStep: perStep(spec.innerBatch), uses: fitUses, reset: true, mode: { name: 'unrolled', options: {} }, children: [], upperScalars: n, penalty: false,
+      dataPerStep: perStep(spec.innerBatch), uses: fitUses, reset: true, mode: { name: 'unrolled', options: {} }, children: [], upperScalars: n, penalty: false, upperRead: 'none',
     };
     return {
       name: 'meta', paramCount: n, tensorCount: m.params.length, optimizer: 'adam', stateSlots: 2, steps: 1, dataPerStep: perStep(spec.outerBatch),
-      uses: [use('net', spec.sizes, spec.outerBatch, act)], reset: false, mode: modeChoice(mode), children: [adapt], upperScalars: 0, penalty: false,
+      uses: [use('net', spec.sizes, spec.outerBatch, act, { own: false, restarting: true })], reset: false, mode: modeChoice(mode), children: [adapt], upperScalars: 0, penalty: false,
     };
   }
   if (spec.kind === 'hyper') {
     const q = spec.tuneLr ? 2 : 1;
     const fit: LevelWork = {
       name: 'fit', paramCount: n, tensorCount: m.params.length, optimizer: spec.opt, stateSlots: SLOTS[spec.opt], steps: spec.steps,
-      dataPerStep: perStep(spec.innerBatch), uses: fitUses, reset: false, mode: { name: 'unrolled', options: {} }, children: [], upperScalars: q, penalty: true, learnedOptions: spec.tuneLr ? ['lr'] : [],
+      dataPerStep: perStep(spec.innerBatch), uses: fitUses, reset: false, mode: { name: 'unrolled', options: {} }, children: [], upperScalars: q, penalty: true, learnedOptions: spec.tuneLr ? ['lr'] : [], upperRead: 'penalty',
     };
     return {
       name: 'tune', paramCount: q, tensorCount: q, optimizer: 'adam', stateSlots: 2, steps: 1, dataPerStep: perStep(spec.outerBatch),
-      uses: [use('net', spec.sizes, spec.outerBatch, act)], reset: false, mode: modeChoice(mode), children: [fit], upperScalars: 0, penalty: false,
+      uses: [use('net', spec.sizes, spec.outerBatch, act, { own: false })], reset: false, mode: modeChoice(mode), children: [fit], upperScalars: 0, penalty: false,
     };
   }
   const wSizes = [1, 16, 1];
   const wn = 16 + 16 + 16 + 1;
   const fit: LevelWork = {
     name: 'fit', paramCount: n, tensorCount: m.params.length, optimizer: spec.opt, stateSlots: SLOTS[spec.opt], steps: spec.steps,
-    dataPerStep: perStep(spec.innerBatch), uses: [...fitUses, use('weight', wSizes, spec.innerBatch)], reset: false, mode: { name: 'unrolled', options: {} }, children: [], upperScalars: wn + 1, penalty: true,
+    dataPerStep: perStep(spec.innerBatch), uses: [...fitUses, use('weight', wSizes, spec.innerBatch, 'relu', { upper: true, dataInput: false })], reset: false, mode: { name: 'unrolled', options: {} }, children: [], upperScalars: wn + 1, penalty: true, upperRead: 'model',
   };
   const reweight: LevelWork = {
     name: 'reweight', paramCount: wn, tensorCount: 4, optimizer: 'adam', stateSlots: 2, steps: spec.midSteps ?? 1, dataPerStep: perStep(spec.outerBatch),
-    uses: [{ ...use('net', spec.sizes, spec.outerBatch, act), own: false }], reset: false, mode: { name: spec.midMode ?? 'sama', options: {} }, children: [fit], upperScalars: 0, penalty: false,
+    uses: [{ ...use('net', spec.sizes, spec.outerBatch, act), own: false }], reset: false, mode: { name: spec.midMode ?? 'sama', options: {} }, children: [fit], upperScalars: 0, penalty: false, upperRead: 'none',
   };
   return {
     name: 'regularize', paramCount: 1, tensorCount: 1, optimizer: 'adam', stateSlots: 2, steps: 1, dataPerStep: perStep(spec.outerBatch),
-    uses: [use('net', spec.sizes, spec.outerBatch, act)], reset: false, mode: modeChoice(mode), children: [reweight], upperScalars: 0, penalty: false,
+    uses: [use('net', spec.sizes, spec.outerBatch, act, { own: false })], reset: false, mode: modeChoice(mode), children: [reweight], upperScalars: 0, penalty: false,
   };
 }

@@ -55,6 +55,35 @@ describe('estimates of the samples', () => {
     assert.equal(fit.upperScalars, 30);
   });
 
+  it('reads how each lower loss meets its upper level, and what each model application keeps', () => {
+    const lower = (f: string) => workloadFromCheck(checked(join(root, `samples/${f}.mlo`)))[0]!.children[0]!;
+    // the upper parameters meet a penalty (learned decay), the model's outputs (a weighting net,
+    // a mixture's weights), or nothing but the reset (MAML) or the optimizer (a learned lr)
+    assert.equal(lower('weight_decay_breast_cancer').upperRead, 'penalty');
+    assert.equal(lower('ridge').upperRead, 'penalty');
+    assert.equal(lower('reweight_digits').upperRead, 'model');
+    assert.equal(lower('data_weighting_breast_cancer').upperRead, 'model');
+    assert.equal(lower('darts_digits').upperRead, 'model');
+    assert.equal(lower('maml_sinusoid').upperRead, 'none');
+    assert.equal(lower('learned_lr_wine').upperRead, 'none');
+    assert.equal(lower('imaml_sinusoid').upperRead, 'penalty');
+    // a learned decay's coefficient is traced; iMAML's proximal coefficient is a constant
+    assert.equal(lower('ridge').penaltyScale, 'learned');
+    assert.equal(lower('imaml_sinusoid').penaltyScale, 'constant');
+    // mse heads; the weighting net is the upper level's and reads a computed value, not data
+    assert.ok(lower('maml_sinusoid').uses.every((u) => u.head === 'quadratic'));
+    assert.ok(lower('weight_decay_breast_cancer').uses.every((u) => u.head === 'softmax'));
+    const fit = lower('reweight_digits');
+    assert.deepEqual(fit.uses.map((u) => [u.net, !!u.upper, u.dataInput]), [['weight', true, false], ['net', false, true]]);
+    // a mixture: one application per candidate, each with its own activation, sharing the input
+    const cell = lower('darts_digits').uses;
+    assert.deepEqual(cell.map((u) => [u.layers.length, u.activation, !!u.sharedInput]), [[1, 'relu', false], [2, 'relu', true], [2, 'tanh', true]]);
+    // MAML's upper loss applies the restarting level's model at its final iterate, once per task
+    const meta = workloadFromCheck(checked(join(root, 'samples/maml_sinusoid.mlo')))[0]!;
+    assert.equal(meta.uses.length, meta.children[0]!.replicas);
+    assert.ok(meta.uses.every((u) => u.restarting && u.own === false));
+  });
+
   it('the three-level sample: the middle level offers only darts and sama', () => {
     const e = estimateProgram(checked(join(root, 'samples/three_level_digits.mlo')));
     const mid = e.levels.find((l) => l.level === 'reweight')!;

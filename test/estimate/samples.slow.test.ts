@@ -13,11 +13,13 @@ const dir = join(process.cwd(), 'samples');
 
 /**
  * What the closed form reaches on the samples (docs/estimates.md, "Against the real lowering"):
- * most pairs within ±15%; the outliers are the MLP-shaped units applied to losses they do not
- * describe (a mixture of candidate models, iMAML's proximal term, the implicit modes on MAML).
+ * every pair within ±10% (worst 7.9%: darts_digits forward), the median within ±3%. The MLP units
+ * describe these losses too: a mixture's candidates (shared input, one loss head), iMAML's proximal
+ * term (a constant coefficient: nothing kept), mse's head, task replicas and products that the
+ * builder prunes (MAML's darts, sama and implicit modes).
  */
-const PAIR_TOLERANCE_PCT = 70; // worst now 69.4% (iMAML truncated, its proximal term)
-const WITHIN_15_SHARE = 0.7;
+const PAIR_TOLERANCE_PCT = 10;
+const MEDIAN_TOLERANCE_PCT = 3;
 
 it('closed form vs traced liveness on the nine samples', () => {
   const rows: string[] = [];
@@ -35,8 +37,9 @@ it('closed form vs traced liveness on the nine samples', () => {
   }
   console.log(rows.join('\n'));
   assert.ok(errs.length >= 60, `${errs.length} pairs`);
-  const within = errs.filter((e) => Math.abs(e) <= 15).length;
-  console.log(`within ±15%: ${within}/${errs.length}; worst ${Math.max(...errs.map(Math.abs)).toFixed(1)}%`);
+  const sorted = errs.map(Math.abs).sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1]!;
+  console.log(`worst ${sorted.at(-1)!.toFixed(1)}%, median ${median.toFixed(1)}%`);
   for (let i = 0; i < errs.length; i++) assert.ok(Math.abs(errs[i]!) <= PAIR_TOLERANCE_PCT, rows[i]);
-  assert.ok(within >= WITHIN_15_SHARE * errs.length, `only ${within}/${errs.length} pairs within ±15%`);
+  assert.ok(median <= MEDIAN_TOLERANCE_PCT, `median ${median.toFixed(1)}%`);
 });

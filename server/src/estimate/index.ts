@@ -15,7 +15,7 @@ export {
   type WorkloadEstimate,
 } from './estimate.js';
 export { recommend, formatBytes, type Recommendation } from './recommend.js';
-export { BREAKDOWN_KEYS, type Breakdown } from './memory.js';
+export { BREAKDOWN_KEYS, outerStepPhases, type Breakdown, type Phase } from './memory.js';
 export { workloadFromCheck, layerShapes } from './from-model.js';
 export { tracedOuterStepPeak, tracedPeak, tracedProgramPeak, type TracedPeak } from './liveness-route.js';
 export { breakdownRows, estimateMarkdown, formatFlops, levelMarkdown, levelText, tableRows, type TableRow } from './render.js';

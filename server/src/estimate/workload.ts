@@ -11,6 +11,9 @@ export interface LayerShape {
   readonly outWidth: number;
   /** Multiply-adds of one example's forward pass through the layer. */
   readonly macs: number;
+  /** Scalars of its weight (default inWidth·outWidth, a dense layer's) and of its bias (default outWidth). */
+  readonly weights?: number;
+  readonly bias?: number;
 }
 
 /** One application `net(x)` inside a loss, at the batch size of x. */
@@ -26,6 +29,28 @@ export interface NetUse {
    * middle level's own parameters then has no graph through it. Default true.
    */
   readonly own?: boolean;
+  /**
+   * Whether the model is an upper level's (its parameters are a hyperparameter of this level, as a
+   * weighting net applied to per-example losses): this level's gradient passes back through it to
+   * its argument but forms no gradient in its parameters. Default false.
+   */
+  readonly upper?: boolean;
+  /** Whether its argument is a data field (no cotangent is formed for it). Default true. */
+  readonly dataInput?: boolean;
+  /**
+   * Whether the model is a restarting lower level's (`reset from`): its parameters are that
+   * level's final iterate θ_K, a tensor of the outer step (not an input) that is freed once its
+   * last reader is done with it. Default false.
+   */
+  readonly restarting?: boolean;
+  /**
+   * The loss its output feeds: `softmax` (cross_entropy: the backward reads the exponentials and
+   * the one-hot labels, a second reverse pass the softmax values) or `quadratic` (mse, sqdist: the
+   * backward reads the difference, whose derivative is constant). Default `softmax`.
+   */
+  readonly head?: 'softmax' | 'quadratic';
+  /** A mixture's candidate after the first: it reads the same input value (one transpose of it serves all). */
+  readonly sharedInput?: boolean;
 }
 
 export interface ModeChoice {
@@ -55,9 +80,16 @@ export interface LevelWork {
   readonly children: readonly LevelWork[];
   /**
    * Its loss has a term in its own parameters beyond the model applications (weight decay,
-   * `sqdist(f, init(f))`, `proximal`): a differentiable step then keeps that term's gradient too.
+   * `sqdist(f, init(f))`, `proximal`): a gradient pass forms that term's gradient first and holds
+   * it (see `penaltyScale` for what a differentiable step keeps of it).
    */
   readonly penalty: boolean;
+  /**
+   * The penalty's coefficient: `learned` where it is a traced function of upper parameters (a
+   * learned weight decay: a differentiated step keeps the weights and the broadcast coefficient),
+   * `constant` otherwise (iMAML's proximal term: its derivative is constant). Default `learned`.
+   */
+  readonly penaltyScale?: 'learned' | 'constant';
   /** Scalars of upper-level parameters its run reads (the forward mode's directions). */
   readonly upperScalars: number;
   /**
@@ -71,6 +103,15 @@ export interface LevelWork {
    * the lowering makes one copy per task, each with `steps` steps). Default 1.
    */
   readonly replicas?: number;
+  /**
+   * How its own loss reads its parent level's parameters (besides a `reset from` copy):
+   * `model` — they meet the model's outputs (a weighting net on per-example losses, a mixture's
+   * architecture weights), so ∇_φ L at a perturbed θ needs a forward pass of the model; `penalty` —
+   * they meet only a penalty in the weights (a learned weight decay, a proximal term); `none` — the
+   * loss does not read them (only the optimizer's options or the reset do), so the products that
+   * differentiate the loss in φ (darts, sama, neumann, cg, mrml) yield nothing. Default `model`.
+   */
+  readonly upperRead?: 'model' | 'penalty' | 'none';
 }
 
 /** Slots per optimizer, as `nn/optimizers.ts` keeps them. */
