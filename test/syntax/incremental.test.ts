@@ -41,6 +41,24 @@ test('a chain of random edits re-parses to exactly the full parse', () => {
   assert.ok(reused > steps / 2, `${reused} of ${steps} edits re-used items`);
 });
 
+test('with a lexing window of a few characters, random edits still re-parse to the full parse', () => {
+  // The window is where the parse may stop; a small one makes most parses stop near its end,
+  // where the lookahead margin decides (and some run past it and lex the whole rest).
+  fc.assert(
+    fc.property(fc.constantFrom(long, ...sources), fc.array(editArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 200 }), (src, edits, window) => {
+      let text = src;
+      let previous = parseText(text);
+      for (const e of edits) {
+        text = applyEdit(text, e);
+        const incremental = reparse(previous, text, window);
+        assert.deepEqual(observable(incremental), observable(parseText(text)), JSON.stringify({ window, text }));
+        previous = incremental;
+      }
+    }),
+    { numRuns: Number(process.env.MLO_FUZZ_RUNS ?? 300), seed: 7 },
+  );
+});
+
 test('typing a declaration character by character agrees at every keystroke', () => {
   const decl = 'level extra above fit0 {\n  params logwd0\n  loss sum(exp(logwd0))\n  hypergradient cg(iters: 3)\n}\n';
   const at = long.indexOf('level tune1');

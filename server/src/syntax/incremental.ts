@@ -14,11 +14,14 @@
 import type { Comment, Decl, SyntaxProblem, TopItem } from './ast.js';
 import { lex } from './lexer.js';
 import { mergeProblems, parseText, type ParsedText } from './parse.js';
-import { parser } from './parser.js';
+import { LOOKAHEAD_REACH, parser } from './parser.js';
 import { TokenStream } from './token-stream.js';
 
-/** `text` parsed, re-using what it can of `previous` (the parse of an earlier version of the same document). */
-export function reparse(previous: ParsedText, text: string): ParsedText {
+/**
+ * `text` parsed, re-using what it can of `previous` (the parse of an earlier version of the same
+ * document). `window`: how many characters past the edit to lex first (tests make it small).
+ */
+export function reparse(previous: ParsedText, text: string, window = WINDOW): ParsedText {
   const old = previous.text;
   if (text === old) return previous;
   const items = previous.items;
@@ -44,19 +47,60 @@ export function reparse(previous: ParsedText, text: string): ParsedText {
   for (let j = k + 1; j < items.length; j++) {
     if (items[j]!.decl !== undefined && items[j]!.start + delta >= newEnd) oldDeclAt.set(items[j]!.start, j);
   }
-  let lexed: ReturnType<typeof lex>;
-  try {
-    lexed = lex(text, from);
-  } catch {
-    return parseText(text);
+  // Lex a window past the edit, not the whole rest: the parse stops at the first kept
+  // declaration it meets, if enough tokens follow it in the window for the lookahead of the items
+  // before it. Otherwise (an edit that swallows what follows) lex the whole rest.
+  let to = lineStartFrom(text, Math.min(text.length, newEnd + window));
+  for (;;) {
+    let lexed: ReturnType<typeof lex>;
+    try {
+      lexed = lex(text, from, to);
+    } catch {
+      return parseText(text);
+    }
+    const whole = to === text.length;
+    const n = lexed.tokens.length;
+    const ts = new TokenStream(text, lexed.tokens, lexed.problems.map((q) => q.range.start));
+    const run = parser.parseProgram(ts, lexed.tokens, [], text.length, (at, token) => at >= newEnd && oldDeclAt.has(at - delta) && (whole || token + LOOKAHEAD_REACH < n));
+    if (!run.reusable) return parseText(text);
+    if (run.stoppedAt === undefined && !whole) {
+      to = text.length;
+      continue;
+    }
+    return assemble(previous, text, k, run.items, run.stoppedAt, oldDeclAt, delta, lexed);
   }
-  const ts = new TokenStream(text, lexed.tokens, lexed.problems.map((q) => q.range.start));
-  const run = parser.parseProgram(ts, lexed.tokens, [], text.length, (at) => at >= newEnd && oldDeclAt.has(at - delta));
-  if (!run.reusable) return parseText(text);
-  const resume = run.stoppedAt === undefined ? items.length : oldDeclAt.get(run.stoppedAt - delta)!;
+}
 
+/** Characters lexed past the end of an edit before the parse may stop (a few declarations). */
+const WINDOW = 2048;
+
+/** The first line start at or after `offset` (or the end of the text). */
+function lineStartFrom(text: string, offset: number): number {
+  if (offset === 0 || offset >= text.length) return offset;
+  const nl = text.indexOf('\n', offset - 1);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/**
+ * The new parse: the previous items before the restart, the re-parsed ones, and the previous
+ * ones from the declaration where the parse stopped, moved by `delta`; comments and lexer
+ * problems likewise (those of the re-lexed window up to the stop).
+ */
+function assemble(
+  previous: ParsedText,
+  text: string,
+  k: number,
+  parsedItems: readonly TopItem[],
+  stoppedAt: number | undefined,
+  oldDeclAt: ReadonlyMap<number, number>,
+  delta: number,
+  lexed: { comments: Comment[]; problems: SyntaxProblem[] },
+): ParsedText {
+  const items = previous.items;
+  const from = items[k]!.start;
+  const resume = stoppedAt === undefined ? items.length : oldDeclAt.get(stoppedAt - delta)!;
   const nextItems: TopItem[] = items.slice(0, k);
-  for (const item of run.items) nextItems.push(item);
+  for (const item of parsedItems) nextItems.push(item);
   // seenTo is cumulative (the reach of an item and of every one before it): keep it so.
   let reach = nextItems.length > 0 ? nextItems[nextItems.length - 1]!.seenTo : 0;
   for (let j = resume; j < items.length; j++) {
@@ -65,10 +109,15 @@ export function reparse(previous: ParsedText, text: string): ParsedText {
     nextItems.push(item);
   }
 
+  const until = stoppedAt ?? text.length;
   const comments: Comment[] = keepBefore(previous.result.program.comments, from);
-  for (const c of lexed.comments) comments.push(c);
   const lexProblems: SyntaxProblem[] = keepBefore(previous.lexProblems, from);
-  for (const q of lexed.problems) lexProblems.push(q);
+  for (const c of lexed.comments) if (c.range.start < until) comments.push(c);
+  for (const q of lexed.problems) if (q.range.start < until) lexProblems.push(q);
+  if (stoppedAt !== undefined) {
+    for (const c of keepFrom(previous.result.program.comments, stoppedAt - delta)) comments.push(delta === 0 ? c : shifted(c, delta));
+    for (const q of keepFrom(previous.lexProblems, stoppedAt - delta)) lexProblems.push(delta === 0 ? q : shifted(q, delta));
+  }
 
   const decls: Decl[] = [];
   const parserProblems: SyntaxProblem[] = [];
@@ -98,6 +147,17 @@ function lastStartingBefore(items: readonly TopItem[], offset: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+function keepFrom<T extends { range: { start: number } }>(xs: readonly T[], offset: number): T[] {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]!.range.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return xs.slice(lo);
 }
 
 function keepBefore<T extends { range: { start: number } }>(xs: readonly T[], offset: number): T[] {

@@ -133,12 +133,12 @@ export interface LexResult {
 }
 
 /**
- * Tokenizes a text from offset `from` (a token start: the lexer needs no other context) to its
- * end; offsets in the result are offsets into the whole text. Never throws: characters no token
- * matches become problems.
+ * Tokenizes a text from offset `from` (a token start: the lexer needs no other context) to `to`
+ * (its end, or a line start: no token spans a line break); offsets in the result are offsets into
+ * the whole text. Never throws: characters no token matches become problems.
  */
-export function lex(text: string, from = 0): LexResult {
-  const r = lexer.tokenize(from > 0 ? text.slice(from) : text);
+export function lex(text: string, from = 0, to = text.length): LexResult {
+  const r = lexer.tokenize(from > 0 || to < text.length ? text.slice(from, to) : text);
   for (const t of r.tokens) {
     if (from > 0) t.startOffset += from;
     if (t.tokenType !== Identifier) continue;

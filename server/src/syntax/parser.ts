@@ -121,7 +121,7 @@ interface CallFrame {
 }
 
 /** How many tokens past the current one any gate may look at (findBraceAhead's window, with margin). */
-const LOOKAHEAD_REACH = 10;
+export const LOOKAHEAD_REACH = 10;
 /** How many characters past a token's end the lexer may read to decide where it ends (`1e-x`). */
 const LEXER_REACH = 4;
 
@@ -158,7 +158,8 @@ class MloParser extends ParserBase {
 
   /**
    * Parses the top-level items of `tokens` (declarations, and stray tokens up to the next one).
-   * With `stopAt`, the parse ends before the first declaration whose start offset it accepts:
+   * With `stopAt`, the parse ends before the first declaration whose start offset (and token
+   * index) it accepts:
    * incremental.ts re-parses only the items an edit touched and keeps the rest.
    */
   parseProgram(
@@ -166,7 +167,7 @@ class MloParser extends ParserBase {
     tokens: IToken[],
     comments: Comment[],
     textLength: number,
-    stopAt?: (offset: number) => boolean,
+    stopAt?: (offset: number, token: number) => boolean,
   ): ProgramParse {
     this.begin(ts, tokens);
     this.recoveryErrors = [];
@@ -212,14 +213,14 @@ class MloParser extends ParserBase {
 
   /** The top-level items of the current parse, in order. */
   private items: TopItem[] = [];
-  private stopAt: ((offset: number) => boolean) | undefined;
+  private stopAt: ((offset: number, token: number) => boolean) | undefined;
   private stoppedAt: number | undefined;
 
   /** Whether the top-level loop goes on: not at a declaration that `stopAt` accepts. */
   private continueItems(): boolean {
     if (this.stopAt === undefined || this.RECORDING_PHASE || !declKeywords.has(this.kw()!)) return true;
     const at = this.start();
-    if (!this.stopAt(at)) return true;
+    if (!this.stopAt(at, this.i)) return true;
     this.stoppedAt = at;
     // The input ends here as far as chevrotain knows: the loop exits as at the end of the file,
     // with no "redundant input" error and no re-sync attempt over the tokens left.
