@@ -1,8 +1,8 @@
 // The latest analysis of every open document, computed lazily and at most once per version.
-// Edits only mark a document stale. The first edit after a quiet moment is analysed as soon as
-// the messages already received are handled; edits that follow one another within the debounce
-// window (a burst: paste, undo, an editor's batch) wait for the window to pass, so only the last
-// of them is analysed. A result whose version is no longer the document's is dropped rather
+// Edits only mark a document stale. An edit is analysed as soon as the messages already received
+// are handled, unless it comes while the previous one still waits (a burst: paste, undo, an
+// editor's batch of changes): then the wait restarts with the debounce delay, so only the last of
+// the burst is analysed. A result whose version is no longer the document's is dropped rather
 // than published.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,6 @@ export function uriToPath(uri: string): string {
 export class Analyses {
   private readonly cache = new Map<string, Analysis>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** When each document last changed (performance.now()), to tell a burst from a first edit. */
-  private readonly lastChange = new Map<string, number>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -35,17 +33,15 @@ export class Analyses {
   }
 
   /**
-   * Run `publish` with the document soon (at once after a quiet moment, after the debounce in a
-   * burst), unless a newer edit came in (its own call replaces this one). The caller analyses
-   * inside its own error guard, so a checker bug on some input is logged as a failure instead of
-   * escaping from a timer.
+   * Run `publish` with the document soon (at once, or after the debounce when an earlier edit
+   * still waits), unless a newer edit came in (its own call replaces this one). The caller
+   * analyses inside its own error guard, so a checker bug on some input is logged as a failure
+   * instead of escaping from a timer.
    */
   schedule(doc: TextDocument, current: () => TextDocument | undefined, publish: (latest: TextDocument) => void): void {
-    const now = performance.now();
-    const last = this.lastChange.get(doc.uri);
-    this.lastChange.set(doc.uri, now);
-    const inBurst = last !== undefined && now - last < this.debounceMs;
-    clearTimeout(this.timers.get(doc.uri));
+    const waiting = this.timers.get(doc.uri);
+    const inBurst = waiting !== undefined;
+    clearTimeout(waiting);
     this.timers.set(
       doc.uri,
       setTimeout(() => {
@@ -66,7 +62,6 @@ export class Analyses {
   close(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
-    this.lastChange.delete(uri);
     this.cache.delete(uri);
   }
 
