@@ -4,6 +4,7 @@ type BenchModule = { main(args: string[]): Promise<void> };
 
 const BENCHMARKS: Record<string, { about: string; load: () => Promise<BenchModule> }> = {
   parse: { about: 'parse + check of a generated 5,000-line program and of every sample', load: () => import('./parse.js') },
+  'parse-compare': { about: 'parse + check of this build against another (--against DIR), interleaved in one process', load: () => import('./parse-compare.js') },
   lsp: { about: 'language server latency over stdio: didChange → publishDiagnostics, hover, completion (samples + 2,000 lines)', load: () => import('./lsp.js') },
   modes: { about: 'peak memory and step time of one outer step per hypergradient mode, K in {1,5,20,50}, MLP widths {64,256,1024} (--quick: fewer)', load: () => import('./modes.js') },
   maml: { about: 'matmul, train step, HVP and exact MAML step on every executor vs PyTorch/numpy', load: () => import('./maml.js') },
