@@ -6,9 +6,11 @@
 // text[p, newEnd):
 //   - items whose `seenTo` is at most p cannot see it: they are kept as they are;
 //   - the parser restarts at the first declaration after them, lexing from there (a token start,
-//     so the lexer needs no context);
+//     so the lexer needs no context) to a line start a little past the edit (no token spans a
+//     line break);
 //   - it stops at the first declaration at or past newEnd that also started an item of the old
-//     parse: from there on the tokens are the old ones, shifted, and so are the items.
+//     parse, with enough lexed tokens after it for the lookahead of the items before: from there
+//     on the tokens are the old ones, shifted, and so are the items.
 // The result is exactly what parsing the whole text gives; the tests hold the two together on
 // random edits.
 import type { Comment, Decl, SyntaxProblem, TopItem } from './ast.js';
