@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startClient, fileUri, type Client } from '../test/support/lsp-client.js';
+import { changedSpan } from '../server/src/syntax/incremental.js';
 import { LineIndex } from '../server/src/syntax/line-index.js';
 import { generateProgram } from './parse-gen.js';
 
@@ -49,13 +50,9 @@ function edited(text: string, i: number): string {
 
 /** The smallest range of `before` whose replacement gives `after`, in LSP positions. */
 function changeBetween(before: string, after: string) {
-  const max = Math.min(before.length, after.length);
-  let p = 0;
-  while (p < max && before[p] === after[p]) p++;
-  let s = 0;
-  while (s < max - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s++;
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   const lines = new LineIndex(before);
-  return { range: { start: lines.positionAt(p), end: lines.positionAt(before.length - s) }, insert: after.slice(p, after.length - s) };
+  return { range: { start: lines.positionAt(start), end: lines.positionAt(oldEnd) }, insert: after.slice(start, newEnd) };
 }
 
 async function measureFile(client: Client, path: string, text: string, edits: number, requests: number, warmup: number) {

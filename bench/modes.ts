@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -49,8 +50,6 @@ interface Cell {
   nodes?: number;
   error?: string;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** One cell, in this (fresh) process: prints one JSON line. */
 async function cell(mode: string, k: number, width: number): Promise<void> {

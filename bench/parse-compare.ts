@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateProgram } from './parse-gen.js';
+import { median } from './stats.js';
 
 interface Build {
   parse(text: string): unknown;
@@ -21,8 +22,6 @@ async function load(root: string): Promise<Build> {
     fs: ((await import(url('model/file-system.js'))) as { nodeFileSystem: unknown }).nodeFileSystem,
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 export async function main(args: string[]): Promise<void> {
   const at = args.indexOf('--against');

@@ -8,11 +8,7 @@ import { parse } from '../server/src/syntax/parse.js';
 import { check } from '../server/src/model/check.js';
 import { nodeFileSystem } from '../server/src/model/file-system.js';
 import { generateProgram } from './parse-gen.js';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+import { median } from './stats.js';
 
 function time(fn: () => void, warmup: number, runs: number): { median: number; min: number } {
   for (let i = 0; i < warmup; i++) fn();

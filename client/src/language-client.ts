@@ -2,8 +2,7 @@
 // All protocol knowledge beyond LSP itself lives in server/src/lsp/protocol.ts.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
-import { serverNodeOptions } from '../../server/src/lsp/node-options.js';
-import type { MloInitializationOptions, MloSettings } from '../../server/src/lsp/protocol.js';
+import { serverNodeOptions, type MloInitializationOptions, type MloSettings } from '../../server/src/lsp/protocol.js';
 
 export function readSettings(): MloSettings {
   const c = vscode.workspace.getConfiguration('mlo');

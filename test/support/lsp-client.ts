@@ -13,7 +13,7 @@ import {
   type InitializeResult,
   type Range,
 } from 'vscode-languageserver-protocol/node';
-import { serverNodeOptions } from '../../server/src/lsp/node-options.js';
+import { serverNodeOptions } from '../../server/src/lsp/protocol.js';
 import { tsxImport } from './tsx.js';
 
 export interface Client {
@@ -49,7 +49,7 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Run the compiled server (out/server/src/lsp/main.js, after `npm run build`) instead of the sources. */
   built?: boolean;
-  /** Node options of the server process (default: those every launcher passes, lsp/node-options.ts; add `--cpu-prof` to profile it). */
+  /** Node options of the server process (default: those every launcher passes, lsp/protocol.ts; add `--cpu-prof` to profile it). */
   execArgv?: string[];
 }
 

@@ -84,9 +84,10 @@ export class OptionChecker {
         }
       } else {
         opt = optionAt(spec, position);
+        const asFlag = opt || arg.value.kind !== 'Ident' ? undefined : optionNamed(spec, arg.value.name);
         if (opt) position++;
-        else if (arg.value.kind === 'Ident' && optionNamed(spec, arg.value.name)) {
-          opt = optionNamed(spec, arg.value.name)!;
+        else if (asFlag) {
+          opt = asFlag;
           flag = true;
         } else if (spec.rest) {
           rest.push(arg);

@@ -29,13 +29,8 @@ export function reparse(previous: ParsedText, text: string, window = WINDOW): Pa
   const items = previous.items;
   if (!previous.reusable || items.length === 0) return parseText(text);
 
-  // The edit: the longest common prefix and suffix leave old[p, old.length - s) → text[p, newEnd).
-  const max = Math.min(old.length, text.length);
-  let p = 0;
-  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
-  const newEnd = text.length - s;
+  // The edit: old[p, oldEnd) became text[p, newEnd).
+  const { start: p, newEnd } = changedSpan(old, text);
   const delta = text.length - old.length;
 
   // Restart at the last declaration before which no item could see the edit.
@@ -71,6 +66,19 @@ export function reparse(previous: ParsedText, text: string, window = WINDOW): Pa
     }
     return assemble(previous, text, k, run.items, run.stoppedAt, oldDeclAt, delta, lexed);
   }
+}
+
+/**
+ * The edit that turns `before` into `after`, as the longest common prefix and suffix leave it:
+ * `before[start, oldEnd)` became `after[start, newEnd)`.
+ */
+export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const max = Math.min(before.length, after.length);
+  let p = 0;
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  return { start: p, oldEnd: before.length - s, newEnd: after.length - s };
 }
 
 /** Characters lexed past the end of an edit before the parse may stop (a few declarations). */
@@ -111,15 +119,8 @@ function assemble(
     nextItems.push(item);
   }
 
-  const until = stoppedAt ?? text.length;
-  const comments: Comment[] = keepBefore(previous.result.program.comments, from);
-  const lexProblems: SyntaxProblem[] = keepBefore(previous.lexProblems, from);
-  for (const c of lexed.comments) if (c.range.start < until) comments.push(c);
-  for (const q of lexed.problems) if (q.range.start < until) lexProblems.push(q);
-  if (stoppedAt !== undefined) {
-    for (const c of keepFrom(previous.result.program.comments, stoppedAt - delta)) comments.push(delta === 0 ? c : shifted(c, delta));
-    for (const q of keepFrom(previous.lexProblems, stoppedAt - delta)) lexProblems.push(delta === 0 ? q : shifted(q, delta));
-  }
+  const comments = spliced(previous.result.program.comments, lexed.comments, from, stoppedAt, delta);
+  const lexProblems = spliced(previous.lexProblems, lexed.problems, from, stoppedAt, delta);
 
   const decls: Decl[] = [];
   const parserProblems: SyntaxProblem[] = [];
@@ -151,7 +152,21 @@ function lastStartingBefore(items: readonly TopItem[], offset: number): number {
   return lo;
 }
 
-function keepFrom<T extends { range: { start: number } }>(xs: readonly T[], offset: number): T[] {
+/**
+ * A text-ordered list (comments, lexer problems) of the new parse: the old elements before the
+ * restart at `from`, the re-lexed ones up to where the parse stopped, and the old ones from there
+ * on, moved by `delta`.
+ */
+function spliced<T extends { range: { start: number } }>(old: readonly T[], fresh: readonly T[], from: number, stoppedAt: number | undefined, delta: number): T[] {
+  const out = old.slice(0, firstFrom(old, from));
+  const until = stoppedAt ?? Infinity;
+  for (const x of fresh) if (x.range.start < until) out.push(x);
+  if (stoppedAt !== undefined) for (const x of old.slice(firstFrom(old, stoppedAt - delta))) out.push(shifted(x, delta));
+  return out;
+}
+
+/** Index of the first element starting at or after `offset` (binary search). */
+function firstFrom(xs: readonly { range: { start: number } }[], offset: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
@@ -159,23 +174,14 @@ function keepFrom<T extends { range: { start: number } }>(xs: readonly T[], offs
     if (xs[mid]!.range.start < offset) lo = mid + 1;
     else hi = mid;
   }
-  return xs.slice(lo);
-}
-
-function keepBefore<T extends { range: { start: number } }>(xs: readonly T[], offset: number): T[] {
-  const out: T[] = [];
-  for (const x of xs) {
-    if (x.range.start >= offset) break;
-    out.push(x);
-  }
-  return out;
+  return lo;
 }
 
 /** An item of the kept tail, moved by `delta`, its reach at least `reach`. */
 function shiftItem(item: TopItem, delta: number, reach: number): TopItem {
   const seenTo = Math.max(reach, item.seenTo + delta);
   if (delta === 0) return seenTo === item.seenTo ? item : { ...item, seenTo };
-  const shiftedItem: TopItem = { start: item.start + delta, seenTo, problems: item.problems.map((q) => shifted(q, delta)) };
+  const shiftedItem: TopItem = { start: item.start + delta, seenTo, problems: shifted(item.problems, delta) };
   if (item.decl) shiftedItem.decl = shifted(item.decl, delta);
   return shiftedItem;
 }
@@ -183,8 +189,9 @@ function shiftItem(item: TopItem, delta: number, reach: number): TopItem {
 /** Keys of the tree whose values are spans (offsets into the text). */
 const spanKeys = new Set(['range', 'parens', 'keyword']);
 
-/** A deep copy of a tree (or problem) with every span moved by `delta`. */
+/** A deep copy of a tree (or problem, or comment) with every span moved by `delta`; itself when `delta` is 0. */
 function shifted<T>(value: T, delta: number): T {
+  if (delta === 0) return value;
   if (Array.isArray(value)) return value.map((v) => shifted(v, delta)) as T;
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};

@@ -118,9 +118,10 @@ export function splitNumber(text: string): { value: number; unit?: string } {
 function hasUnit(text: string): boolean {
   const n = text.length;
   for (let k = 0; k < n; k++) {
-    const c = text.charCodeAt(k) | 0x20; // lower case for letters
+    const raw = text.charCodeAt(k);
+    const c = raw | 0x20; // lower case for letters
     if (c === 0x65) continue; // e / E
-    if ((c >= 0x61 && c <= 0x7a) || text.charCodeAt(k) === 0x5f || text.charCodeAt(k) === 0x25) return true;
+    if ((c >= 0x61 && c <= 0x7a) || raw === 0x5f || raw === 0x25) return true;
   }
   const last = text.charCodeAt(n - 1);
   return !(last >= 0x30 && last <= 0x39);

@@ -44,6 +44,7 @@ import type {
   RunStmt,
   SettingStmt,
   Span,
+  StringLit,
   SyntaxProblem,
 } from './ast.js';
 import { keywordToken, Name, NumberTok, punctuationToken, splitNumber, StringTok, unitFactor, UnterminatedString } from './lexer.js';
@@ -159,8 +160,7 @@ class MloParser extends ParserBase {
   /**
    * Parses the top-level items of `tokens` (declarations, and stray tokens up to the next one).
    * With `stopAt`, the parse ends before the first declaration whose start offset (and token
-   * index) it accepts:
-   * incremental.ts re-parses only the items an edit touched and keeps the rest.
+   * index) it accepts: incremental.ts re-parses only the items an edit touched and keeps the rest.
    */
   parseProgram(
     ts: TokenStream,
@@ -259,11 +259,7 @@ class MloParser extends ParserBase {
   private readonly expectNameAlts = [
     when(
       () => !this.startsStatement(),
-      (): Ident => {
-        const id = this.ident();
-        this.take(this.nameIdx, Name);
-        return id;
-      },
+      (): Ident => this.nameToken(this.nameIdx),
     ),
     alt((): Ident => {
       this.problem('missing-token', this.nameMessage, this.foundRange());
@@ -350,21 +346,21 @@ class MloParser extends ParserBase {
     alt(() => (this.take(1, Kw('model')), 'model' as const)),
   ];
   private readonly specValueAlts = [
-    alt(() => (this.take(2, Equals), this.specValue(1, this.specWhat))),
+    alt(() => (this.take(2, Equals), this.specValue(1))),
     when(
       () => this.strayBefore('='),
       () => {
         this.reportStrayBefore('=');
         this.skip(3);
         this.skip(3, Equals);
-        return this.specValue(2, this.specWhat);
+        return this.specValue(2);
       },
     ),
     when(
       () => this.canStartOperand(),
       () => {
         this.missing(`expected '=' after '${this.specLabel}'`);
-        return this.specValue(3, this.specWhat);
+        return this.specValue(3);
       },
     ),
     alt((): Call | ErrorExpr => {
@@ -374,11 +370,11 @@ class MloParser extends ParserBase {
   ];
 
   /** The value of a data or model declaration: a call, or a bare name read as a call without arguments. */
-  private specValue(idx: number, what: string): Call | ErrorExpr {
-    const e = this.atom() ?? this.subrule(idx, this.expr);
+  private specValue(idx: number): Call | ErrorExpr {
+    const e = this.operand(idx);
     if (this.RECORDING_PHASE || e.kind === 'Call' || e.kind === 'ErrorExpr') return e as Call;
     if (e.kind === 'Ident') return { kind: 'Call', callee: e, args: [], range: e.range };
-    this.problem('expected-expression', `expected ${what}`, e.range);
+    this.problem('expected-expression', `expected ${this.specWhat}`, e.range);
     return { kind: 'ErrorExpr', range: e.range };
   }
 
@@ -393,7 +389,7 @@ class MloParser extends ParserBase {
     });
     const init = this.OPTION2(() => {
       this.take(1, Equals);
-      return this.atom() ?? this.SUBRULE(this.expr);
+      return this.operand(0);
     });
     const decl: ParamDecl = { kind: 'Param', name, shape, range: { start, end: this.prevEnd } };
     if (init) decl.init = init;
@@ -572,7 +568,7 @@ class MloParser extends ParserBase {
     alt((): LevelStmt => {
       const start = this.start();
       this.take(1, Kw('loss'));
-      const value = this.atom() ?? this.SUBRULE(this.expr);
+      const value = this.operand(0);
       return { kind: 'Loss', value, range: { start, end: this.prevEnd } };
     }),
     alt((): LevelStmt => {
@@ -602,21 +598,21 @@ class MloParser extends ParserBase {
   /** The name of the let being parsed, for letValueAlts' messages (lets do not nest). */
   private letName = '';
   private readonly letValueAlts = [
-    alt(() => (this.take(1, Equals), (this.atom() ?? this.SUBRULE(this.expr)))),
+    alt(() => (this.take(1, Equals), this.operand(0))),
     when(
       () => this.strayBefore('='),
       () => {
         this.reportStrayBefore('=');
         this.skip(1);
         this.skip(2, Equals);
-        return this.atom() ?? this.SUBRULE2(this.expr);
+        return this.operand(2);
       },
     ),
     when(
       () => this.canStartOperand(),
       () => {
         this.missing(`expected '=' after 'let ${this.letName}'`);
-        return this.atom() ?? this.SUBRULE3(this.expr);
+        return this.operand(3);
       },
     ),
     alt((): Expr => {
@@ -684,7 +680,7 @@ class MloParser extends ParserBase {
     ),
     alt(() => {
       this.paramsItemStart = this.i;
-      this.paramsItems.push(this.atom() ?? this.SUBRULE(this.expr));
+      this.paramsItems.push(this.operand(0));
       this.OR2(this.paramsAfterItem);
     }),
   ];
@@ -711,14 +707,13 @@ class MloParser extends ParserBase {
         loop(
           () => this.kind(this.i + 1) === ':',
           () => {
-            const id = this.ident();
-            this.take(1, Name);
+            const id = this.nameToken(1);
             this.take(1, Colon);
             return id;
           },
         ),
       );
-      const value = this.atom() ?? this.SUBRULE(this.expr);
+      const value = this.operand(0);
       return name
         ? { kind: 'Report', name, value, range: { start, end: this.prevEnd } }
         : { kind: 'Report', value, range: { start, end: this.prevEnd } };
@@ -733,13 +728,13 @@ class MloParser extends ParserBase {
   private readonly runStmt = this.RULE('runStmt', (): RunStmt => this.OR(this.runStmtAlts));
 
   private settingValue(key: Ident, start: number): SettingStmt {
-    const value = this.atom() ?? this.subrule(9, this.expr);
+    const value = this.operand(9);
     return { kind: 'Setting', key, value, range: { start, end: this.prevEnd } };
   }
 
   /** The `sgd(lr: 0.1)` of `optimizer` / the `sama` of `hypergradient`: always a Call. */
   private callSpec(idx: number, what: string): Call {
-    const e = this.atom() ?? this.subrule(idx, this.expr);
+    const e = this.operand(idx);
     if (this.RECORDING_PHASE || e.kind === 'Call') return e as Call;
     if (e.kind === 'Ident' || e.kind === 'ErrorExpr') return { kind: 'Call', callee: e, args: [], range: e.range };
     this.problem('expected-expression', `expected ${what}`, e.range);
@@ -876,7 +871,7 @@ class MloParser extends ParserBase {
       const e = this.postfixExpr;
       const s = this.postfixStart;
       this.take(2, LBracket);
-      const index = this.atom() ?? this.SUBRULE(this.expr);
+      const index = this.operand(0);
       this.OR5([
         alt(() => this.take(2, RBracket)),
         when(
@@ -895,9 +890,7 @@ class MloParser extends ParserBase {
 
   private readonly fieldNameAlts = [
     alt((): Ident => {
-      const id = this.ident();
-      this.take(2, Name);
-      return id;
+      return this.nameToken(2);
     }),
     alt((): Ident => {
       this.problem('missing-token', `expected a field name after '.'`, this.foundRange());
@@ -908,24 +901,10 @@ class MloParser extends ParserBase {
   private readonly primaryAlts = [
     when(
       () => !this.startsStatement(),
-      (): Expr => {
-        const id = this.ident();
-        this.take(1, Name);
-        return id;
-      },
+      (): Expr => this.nameToken(1),
     ),
-    alt((): Expr => {
-      const range = this.tokenRange();
-      const text = this.ts.images[this.i]!;
-      this.take(1, NumberTok);
-      return this.numberLit(text, range);
-    }),
-    alt((): Expr => {
-      const range = this.tokenRange();
-      const image = this.ts.images[this.i]!;
-      this.take(1, StringTok);
-      return { kind: 'String', value: decodeString(image, true), range };
-    }),
+    alt((): Expr => this.numberToken(1)),
+    alt((): Expr => this.stringToken(1)),
     alt((): Expr => {
       const range = this.tokenRange();
       const image = this.ts.images[this.i]!;
@@ -1032,7 +1011,7 @@ class MloParser extends ParserBase {
   /** An argument's value: an expression, a range `a..b` or a chain `a -> b -> c`. */
   private readonly argValue = this.RULE('argValue', (): Expr => {
     const s = this.exprStart();
-    const first = this.atom() ?? this.SUBRULE(this.expr);
+    const first = this.operand(0);
     if (!this.RECORDING_PHASE && !this.at('..') && !this.at('->')) return first;
     this.pendingFirst = first;
     this.pendingStart = s;
@@ -1044,7 +1023,7 @@ class MloParser extends ParserBase {
       const from = this.pendingFirst;
       const s = this.pendingStart;
       this.take(1, DotDot);
-      const to = this.atom() ?? this.SUBRULE2(this.expr);
+      const to = this.operand(2);
       return { kind: 'Range', from, to, range: { start: s, end: this.prevEnd } };
     }),
     alt((): Expr => {
@@ -1052,7 +1031,7 @@ class MloParser extends ParserBase {
       const s = this.pendingStart;
       this.AT_LEAST_ONE(() => {
         this.take(1, Arrow);
-        items.push(this.atom() ?? this.SUBRULE3(this.expr));
+        items.push(this.operand(3));
       });
       return { kind: 'Chain', items, range: { start: s, end: this.prevEnd } };
     }),
@@ -1079,7 +1058,7 @@ class MloParser extends ParserBase {
       () => this.listFrame.argValues,
       () => this.SUBRULE(this.argValue),
     ),
-    alt(() => (this.atom() ?? this.SUBRULE(this.expr))),
+    alt(() => this.operand(0)),
   ];
   private readonly listAfterItem = [
     alt(() => this.take(2, Comma)),
@@ -1274,7 +1253,7 @@ class MloParser extends ParserBase {
     const named = this.RECORDING_PHASE || (this.isName() && this.kind(this.i + 1) === ':');
     const name = named ? this.OPTION5(this.argName) : undefined;
     const vs = this.exprStart();
-    const first = this.atom() ?? this.SUBRULE5(this.expr);
+    const first = this.operand(5);
     let value = first;
     if (this.RECORDING_PHASE || this.at('..') || this.at('->')) {
       this.pendingFirst = first;
@@ -1284,6 +1263,11 @@ class MloParser extends ParserBase {
     return name
       ? { kind: 'Arg', name, value, range: { start: s, end: this.prevEnd } }
       : { kind: 'Arg', value, range: { start: s, end: this.prevEnd } };
+  }
+
+  /** An expression, where the `expr` rule would be called at occurrence `idx`: an atom directly when it is one. */
+  private operand(idx: number): Expr {
+    return this.atom() ?? this.subrule(idx, this.expr);
   }
 
   /**
@@ -1299,29 +1283,33 @@ class MloParser extends ParserBase {
     const next = this.ts.kinds[i + 1]!;
     if (extendsOperand.has(next)) return undefined;
     const kind = this.ts.kinds[i];
-    if (kind === 'number') {
-      const range = this.tokenRange();
-      const text = this.ts.images[i]!;
-      this.take(6, NumberTok);
-      return this.numberLit(text, range);
-    }
-    if (kind === 'name' && !this.startsStatement(i)) {
-      const id = this.ident();
-      this.take(6, Name);
-      return id;
-    }
-    if (kind === 'string') {
-      const range = this.tokenRange();
-      const image = this.ts.images[i]!;
-      this.take(6, StringTok);
-      return { kind: 'String', value: decodeString(image, true), range };
-    }
+    if (kind === 'number') return this.numberToken(6);
+    if (kind === 'name' && !this.startsStatement(i)) return this.nameToken(6);
+    if (kind === 'string') return this.stringToken(6);
     return undefined;
   }
 
-  private readonly argName = (): Ident => {
+  // The current token as a leaf of the tree, consumed at occurrence `idx`.
+  private nameToken(idx: number): Ident {
     const id = this.ident();
-    this.take(5, Name);
+    this.take(idx, Name);
+    return id;
+  }
+  private numberToken(idx: number): NumberLit {
+    const range = this.tokenRange();
+    const text = this.ts.images[this.i]!;
+    this.take(idx, NumberTok);
+    return this.numberLit(text, range);
+  }
+  private stringToken(idx: number): StringLit {
+    const range = this.tokenRange();
+    const image = this.ts.images[this.i]!;
+    this.take(idx, StringTok);
+    return { kind: 'String', value: decodeString(image, true), range };
+  }
+
+  private readonly argName = (): Ident => {
+    const id = this.nameToken(5);
     this.take(5, Colon);
     return id;
   };
