@@ -48,6 +48,11 @@ function indexOf(spec: KindSpec) {
   return index;
 }
 
+/** How messages name a kind: `optimizer 'adam'`, `mode 'cg'`. */
+function labelOf(spec: KindSpec): string {
+  return `${spec.category === 'hypergradient mode' ? 'mode' : spec.category} '${spec.name}'`;
+}
+
 const optionNamed = (spec: KindSpec, name: string): OptionSpec | undefined => indexOf(spec).byName.get(name);
 const optionAt = (spec: KindSpec, position: number): OptionSpec | undefined => indexOf(spec).byPosition.get(position);
 
@@ -64,14 +69,14 @@ export class OptionChecker {
   check(call: Call, spec: KindSpec, siblings: readonly KindSpec[], env?: ExprEnv): CheckedCall {
     const values = new Map<string, { value: OptValue; arg: Arg }>();
     const rest: Arg[] = [];
-    const label = `${spec.category === 'hypergradient mode' ? 'mode' : spec.category} '${spec.name}'`;
     let position = 0;
-    const given = new Map<string, Arg>(); // options written, valid or not
+    // Options written, valid or not: a handful per call, so a list beats a map.
+    const given: { name: string; arg: Arg }[] = [];
     for (const arg of call.args) {
       if (arg.value.kind === 'ErrorExpr') {
         const o = arg.name ? optionNamed(spec, arg.name.name) : optionAt(spec, position);
         if (!arg.name && o) position++;
-        if (o) given.set(o.name, arg);
+        if (o) given.push({ name: o.name, arg });
         continue;
       }
       let opt: OptionSpec | undefined;
@@ -79,7 +84,7 @@ export class OptionChecker {
       if (arg.name) {
         opt = optionNamed(spec, arg.name.name);
         if (!opt) {
-          this.unknown(arg.name, spec, siblings, label);
+          this.unknown(arg.name, spec, siblings);
           continue;
         }
       } else {
@@ -93,7 +98,7 @@ export class OptionChecker {
           rest.push(arg);
           continue;
         } else if (arg.value.kind === 'Ident' && isFlagLike(arg.value.name, spec, siblings)) {
-          this.unknown(arg.value, spec, siblings, label);
+          this.unknown(arg.value, spec, siblings);
           continue;
         } else {
           const n = spec.options.filter((o) => o.positional !== undefined).length;
@@ -102,22 +107,23 @@ export class OptionChecker {
         }
       }
       const key = opt.name;
-      const first = given.get(key);
+      const first = given.find((g) => g.name === key);
       if (first) {
-        this.ctx.report('MLO059', (arg.name ?? arg.value).range, { name: key }, { related: [{ range: first.range, message: 'first given here' }] });
+        this.ctx.report('MLO059', (arg.name ?? arg.value).range, { name: key }, { related: [{ range: first.arg.range, message: 'first given here' }] });
         continue;
       }
-      given.set(key, arg);
+      given.push({ name: key, arg });
       const v = flag ? this.flagValue(opt, arg) : this.value(opt, arg.value, env);
       if (v) values.set(key, { value: v, arg });
     }
     for (const o of spec.options) {
-      if (o.required && !given.has(o.name)) this.ctx.report('MLO052', call.callee.range, { callee: label, name: o.name });
+      if (o.required && !given.some((g) => g.name === o.name)) this.ctx.report('MLO052', call.callee.range, { callee: labelOf(spec), name: o.name });
     }
     return { values, rest };
   }
 
-  private unknown(name: Ident, spec: KindSpec, siblings: readonly KindSpec[], label: string): void {
+  private unknown(name: Ident, spec: KindSpec, siblings: readonly KindSpec[]): void {
+    const label = labelOf(spec);
     const owners = ownersOfOption(siblings, name.name);
     if (owners.length) {
       this.ctx.report('MLO051', name.range, { name: name.name, callee: label, owners: owners.join(', ') });

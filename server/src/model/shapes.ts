@@ -44,16 +44,19 @@ export interface ExprEnv {
   refs: Set<string>;
   /** Data fields read, by `data.field`. */
   reads: Map<string, BatchRead>;
-  lets: Map<Sym, LetInfo>;
+  lets: ReadonlyMap<Sym, LetInfo>;
   /** For MLO049: what must be constant here ("a param initialiser"). */
   constWhat?: string;
   /** Models and params read, with the first range where each is read (for MLO031). */
   used?: Map<string, Ident>;
 }
 
-export function newEnv(place: ExprPlace, extra: Partial<ExprEnv> = {}): ExprEnv {
-  // (The level's own `lets` map, when given, is not allocated twice.)
-  return { place, refs: new Set(), reads: new Map(), lets: extra.lets ?? new Map(), ...extra };
+const noLets: ReadonlyMap<Sym, LetInfo> = new Map();
+
+export function newEnv(place: ExprPlace, extra: Partial<Pick<ExprEnv, 'scope' | 'lets' | 'constWhat' | 'used'>> = {}): ExprEnv {
+  // Every env has the same fields in the same order, so the checker's reads of them stay
+  // monomorphic; the level's own `lets` map, when given, is not allocated twice.
+  return { place, scope: extra.scope, refs: new Set(), reads: new Map(), lets: extra.lets ?? noLets, constWhat: extra.constWhat, used: extra.used };
 }
 
 // ------------------------------------------------------------------ shape algebra
@@ -392,7 +395,7 @@ export class ShapeChecker {
   constant(e: Expr, env: ExprEnv | undefined, what: string): number | undefined {
     // Fast path: most constants are plain numbers.
     if (e.kind === 'Number' && (!e.unit || e.unit === '%')) return e.value;
-    const t = this.infer(e, { ...newEnv('const'), scope: env?.scope, constWhat: what });
+    const t = this.infer(e, newEnv('const', { scope: env?.scope, constWhat: what }));
     if (t.k === 'unknown') return undefined;
     if (t.k !== 'tensor' || t.value === undefined) {
       this.ctx.report('MLO049', e.range, { what, name: this.ctx.textOf(e.range) });
@@ -403,8 +406,8 @@ export class ShapeChecker {
 
   /** `net(x)`: [B, IN] → [B, OUT]; with IN = 1 also [B] → [B, OUT], and then OUT = 1 gives [B]. */
   private apply(net: NetInfo | undefined, name: string, e: Call, env: ExprEnv): VType {
-    const positional = e.args.filter((a) => !a.name);
-    for (const a of e.args) if (a.name) this.ctx.report('MLO050', a.name.range, { name: a.name.name, callee: `model '${name}'`, suggestion: '' });
+    const positional = positionalArgs(e.args);
+    if (positional !== e.args) for (const a of e.args) if (a.name) this.ctx.report('MLO050', a.name.range, { name: a.name.name, callee: `model '${name}'`, suggestion: '' });
     if (positional.length !== 1) {
       this.ctx.report('MLO016', e.range, { callee: name, expected: 'one input', actual: `${positional.length}` });
       for (const a of positional) this.infer(a.value, env);
@@ -430,21 +433,17 @@ export class ShapeChecker {
   }
 
   private builtin(name: string, e: Call, env: ExprEnv): VType {
-    // (Built-ins are the most frequent calls: one pass over the arguments, no closures.)
-    const positional: Arg[] = [];
-    let named: Arg[] | undefined;
-    for (const a of e.args) {
-      if (a.name) (named ??= []).push(a);
-      else positional.push(a);
-    }
+    // (Built-ins are the most frequent calls: most have no named argument, and then no copy.)
+    const positional = positionalArgs(e.args);
     const isReduction = reductionSet.has(name);
     let axisArg: Expr | undefined;
-    for (const a of named ?? []) {
-      const n = a.name!.name;
+    if (positional !== e.args) for (const a of e.args) {
+      if (!a.name) continue;
+      const n = a.name.name;
       if (isReduction && n === 'axis' && !axisArg) axisArg = a.value;
       else {
         const s = isReduction ? didYouMean(n, ['axis']) : undefined;
-        this.ctx.report('MLO050', a.name!.range, { name: n, callee: `'${name}'`, suggestion: suggestionSuffix(s) }, s ? { data: { replacement: s } } : {});
+        this.ctx.report('MLO050', a.name.range, { name: n, callee: `'${name}'`, suggestion: suggestionSuffix(s) }, s ? { data: { replacement: s } } : {});
       }
     }
     const arity = name === 'init' || isReduction || elementwiseSet.has(name) || unaryBuiltins.has(name) ? 1 : 2;
@@ -564,6 +563,12 @@ export class ShapeChecker {
     }
     return { k: 'group', members: out };
   }
+}
+
+/** The arguments without a name: `args` itself when none is named (the usual case: no copy). */
+function positionalArgs(args: Arg[]): Arg[] {
+  for (const a of args) if (a.name) return args.filter((x) => !x.name);
+  return args;
 }
 
 function applyOp(op: string, a: number, b: number): number {
