@@ -48,6 +48,12 @@ function indexOf(spec: KindSpec) {
   return index;
 }
 
+/** The option of that name among those given, if any. */
+function givenNamed(given: readonly { name: string; arg: Arg }[], name: string): { name: string; arg: Arg } | undefined {
+  for (const g of given) if (g.name === name) return g;
+  return undefined;
+}
+
 /** How messages name a kind: `optimizer 'adam'`, `mode 'cg'`. */
 function labelOf(spec: KindSpec): string {
   return `${spec.category === 'hypergradient mode' ? 'mode' : spec.category} '${spec.name}'`;
@@ -107,7 +113,7 @@ export class OptionChecker {
         }
       }
       const key = opt.name;
-      const first = given.find((g) => g.name === key);
+      const first = givenNamed(given, key);
       if (first) {
         this.ctx.report('MLO059', (arg.name ?? arg.value).range, { name: key }, { related: [{ range: first.arg.range, message: 'first given here' }] });
         continue;
@@ -117,7 +123,7 @@ export class OptionChecker {
       if (v) values.set(key, { value: v, arg });
     }
     for (const o of spec.options) {
-      if (o.required && !given.some((g) => g.name === o.name)) this.ctx.report('MLO052', call.callee.range, { callee: labelOf(spec), name: o.name });
+      if (o.required && !givenNamed(given, o.name)) this.ctx.report('MLO052', call.callee.range, { callee: labelOf(spec), name: o.name });
     }
     return { values, rest };
   }
