@@ -5,9 +5,9 @@ import type { DataDecl } from '../syntax/ast.js';
 import { suggestionSuffix } from './diagnostics.js';
 import type { CheckContext } from './context.js';
 import type { DataInfo, Dim, FieldInfo } from './info.js';
-import type { OptionChecker, OptValue } from './options.js';
+import { resolveKind, type OptionChecker, type OptValue } from './options.js';
 import { didYouMean } from './similar.js';
-import { dataSources, findKind } from './specs.js';
+import { dataSources } from './specs.js';
 
 const t = (shape: Dim[], int = false, bound?: Dim): FieldInfo => ({ kind: 'tensor', shape, int, ...(bound !== undefined ? { bound } : {}) });
 const constant = (value: Dim): FieldInfo => (value === null ? { kind: 'tensor', shape: [], int: true, constant: true } : { kind: 'tensor', shape: [], int: true, constant: true, value });
@@ -24,13 +24,8 @@ function rowFields(rows: Dim, batch: Dim, features: Dim, classes: Dim): Record<s
 export function checkData(ctx: CheckContext, options: OptionChecker, d: DataDecl): DataInfo | undefined {
   const src = d.source;
   if (src.kind !== 'Call' || src.callee.kind !== 'Ident') return undefined;
-  const name = src.callee.name;
-  const spec = findKind(dataSources, name);
-  if (!spec) {
-    const s = didYouMean(name, dataSources.map((k) => k.name));
-    ctx.report('MLO015', src.callee.range, { category: 'data source', name, suggestion: s ? suggestionSuffix(s) : `; expected one of ${dataSources.map((k) => k.name).join(', ')}` }, s ? { data: { replacement: s } } : {});
-    return undefined;
-  }
+  const spec = resolveKind(ctx, dataSources, src.callee);
+  if (!spec) return undefined;
   const { values } = options.check(src, spec, dataSources);
   const base = { name: d.name.name, declRange: d.range };
   switch (spec.name) {

@@ -6,10 +6,10 @@ import type { Expr, Ident, LevelDecl, Span } from '../syntax/ast.js';
 import { suggestionSuffix } from './diagnostics.js';
 import type { CheckContext } from './context.js';
 import type { ModeInfo, OptimizerInfo, TensorInfo } from './info.js';
-import type { OptionChecker } from './options.js';
+import { resolveKind, type OptionChecker } from './options.js';
 import { formatType, netTensors, newEnv, type ExprEnv, type LetInfo, type ShapeChecker } from './shapes.js';
 import { didYouMean } from './similar.js';
-import { DEFAULT_MODE, findKind, modes, optimizers } from './specs.js';
+import { DEFAULT_MODE, modes, optimizers } from './specs.js';
 import { describeKind, LevelScope, type Sym } from './symbols.js';
 
 /** One item of a `params` statement and the tensors it stands for. */
@@ -127,12 +127,8 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
         if (!firstOfKind(ctx, seen, name, 'optimizer', keywordRange(st.range.start, 'optimizer'))) break;
         const spec = st.spec;
         if (spec.callee.kind !== 'Ident') break;
-        const kind = findKind(optimizers, spec.callee.name);
-        if (!kind) {
-          const s = didYouMean(spec.callee.name, optimizers.map((o) => o.name));
-          ctx.report('MLO015', spec.callee.range, { category: 'optimizer', name: spec.callee.name, suggestion: s ? suggestionSuffix(s) : `; expected one of ${optimizers.map((o) => o.name).join(', ')}` }, s ? { data: { replacement: s } } : {});
-          break;
-        }
+        const kind = resolveKind(ctx, optimizers, spec.callee);
+        if (!kind) break;
         const env = newEnv('optimizer', { scope, lets, used });
         const { values } = options.check(spec, kind, optimizers, env);
         const info: OptimizerInfo = { name: kind.name, constants: {}, learned: [] };
@@ -150,12 +146,8 @@ export function checkLevel(ctx: CheckContext, shapes: ShapeChecker, options: Opt
         if (!firstOfKind(ctx, seen, name, 'hypergradient', keywordRange(st.range.start, 'hypergradient'))) break;
         const spec = st.spec;
         if (spec.callee.kind !== 'Ident') break;
-        const kind = findKind(modes, spec.callee.name);
-        if (!kind) {
-          const s = didYouMean(spec.callee.name, modes.map((o) => o.name));
-          ctx.report('MLO015', spec.callee.range, { category: 'hypergradient mode', name: spec.callee.name, suggestion: s ? suggestionSuffix(s) : `; expected one of ${modes.map((o) => o.name).join(', ')}` }, s ? { data: { replacement: s } } : {});
-          break;
-        }
+        const kind = resolveKind(ctx, modes, spec.callee);
+        if (!kind) break;
         const { values } = options.check(spec, kind, modes);
         const opts: Record<string, number> = {};
         for (const [k, v] of values) {

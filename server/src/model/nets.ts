@@ -3,12 +3,10 @@
 // layer, then a linear head) and mixture models.
 
 import type { Call, ModelDecl } from '../syntax/ast.js';
-import { suggestionSuffix } from './diagnostics.js';
 import type { CheckContext } from './context.js';
 import { formatShape, makeTensor, type LayerInfo, type NetInfo } from './info.js';
-import type { OptionChecker } from './options.js';
-import { didYouMean } from './similar.js';
-import { findKind, modelKinds } from './specs.js';
+import { resolveKind, type OptionChecker } from './options.js';
+import { modelKinds } from './specs.js';
 
 export function checkModel(ctx: CheckContext, options: OptionChecker, d: ModelDecl): NetInfo | undefined {
   if (d.spec.kind !== 'Call') return undefined;
@@ -33,13 +31,8 @@ function finish(name: string, kind: NetInfo['kind'], inWidth: number, outWidth: 
 /** Builds the net of a model spec; `name` prefixes its tensors (a mixture's candidates share it). */
 export function buildNet(ctx: CheckContext, options: OptionChecker, name: string, spec: Call, declRange: NetInfo['declRange'], firstLayer = 1): NetInfo | undefined {
   if (spec.callee.kind !== 'Ident') return undefined;
-  const kindName = spec.callee.name;
-  const kind = findKind(modelKinds, kindName);
-  if (!kind) {
-    const s = didYouMean(kindName, modelKinds.map((k) => k.name));
-    ctx.report('MLO015', spec.callee.range, { category: 'model kind', name: kindName, suggestion: s ? suggestionSuffix(s) : `; expected one of ${modelKinds.map((k) => k.name).join(', ')}` }, s ? { data: { replacement: s } } : {});
-    return undefined;
-  }
+  const kind = resolveKind(ctx, modelKinds, spec.callee);
+  if (!kind) return undefined;
   const { values, rest } = options.check(spec, kind, modelKinds);
   const biasV = values.get('bias')?.value;
   const bias = biasV?.t === 'flag' ? biasV.value : true;

@@ -8,7 +8,7 @@ import type { CheckContext } from './context.js';
 import { formatShape } from './info.js';
 import { newEnv, type ExprEnv, type ShapeChecker, type VType } from './shapes.js';
 import { didYouMean } from './similar.js';
-import { describeInterval, inInterval, ownersOfOption, sizeUnits, type KindSpec, type OptionSpec, type OptionType } from './specs.js';
+import { describeInterval, findKind, inInterval, ownersOfOption, sizeUnits, type KindSpec, type OptionSpec, type OptionType } from './specs.js';
 
 /** A checked option value. */
 export type OptValue =
@@ -51,6 +51,19 @@ function indexOf(spec: KindSpec) {
 /** The option of that name among those given, if any. */
 function givenNamed(given: readonly { name: string; arg: Arg }[], name: string): { name: string; arg: Arg } | undefined {
   for (const g of given) if (g.name === name) return g;
+  return undefined;
+}
+
+/**
+ * The kind a call names (`adam`, `mlp`, `csv`, `cg`) among `kinds`, one category's; an unknown
+ * one is reported (MLO015, with a did-you-mean or the list of the category's kinds).
+ */
+export function resolveKind(ctx: CheckContext, kinds: readonly KindSpec[], callee: Ident): KindSpec | undefined {
+  const kind = findKind(kinds, callee.name);
+  if (kind) return kind;
+  const names = kinds.map((k) => k.name);
+  const s = didYouMean(callee.name, names);
+  ctx.report('MLO015', callee.range, { category: kinds[0]!.category, name: callee.name, suggestion: s ? suggestionSuffix(s) : `; expected one of ${names.join(', ')}` }, s ? { data: { replacement: s } } : {});
   return undefined;
 }
 
