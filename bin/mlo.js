@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-// The bundle starts in a third of the time (scripts/bundle-cli.mjs says why).
+// The bundle starts in less than half the time (scripts/bundle-cli.mjs says why).
 const bundle = join(root, 'out/mlo.mjs');
 const compiled = join(root, 'out/server/src/cli/main.js');
 const sources = join(root, 'server/src');

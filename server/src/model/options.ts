@@ -48,12 +48,6 @@ function indexOf(spec: KindSpec) {
   return index;
 }
 
-/** The option of that name among those given, if any. */
-function givenNamed(given: readonly { name: string; arg: Arg }[], name: string): { name: string; arg: Arg } | undefined {
-  for (const g of given) if (g.name === name) return g;
-  return undefined;
-}
-
 /**
  * The kind a call names (`adam`, `mlp`, `csv`, `cg`) among `kinds`, one category's; an unknown
  * one is reported (MLO015, with a did-you-mean or the list of the category's kinds).
@@ -89,13 +83,12 @@ export class OptionChecker {
     const values = new Map<string, { value: OptValue; arg: Arg }>();
     const rest: Arg[] = [];
     let position = 0;
-    // Options written, valid or not: a handful per call, so a list beats a map.
-    const given: { name: string; arg: Arg }[] = [];
+    const given = new Map<string, Arg>(); // options written, valid or not
     for (const arg of call.args) {
       if (arg.value.kind === 'ErrorExpr') {
         const o = arg.name ? optionNamed(spec, arg.name.name) : optionAt(spec, position);
         if (!arg.name && o) position++;
-        if (o) given.push({ name: o.name, arg });
+        if (o) given.set(o.name, arg);
         continue;
       }
       let opt: OptionSpec | undefined;
@@ -126,17 +119,17 @@ export class OptionChecker {
         }
       }
       const key = opt.name;
-      const first = givenNamed(given, key);
+      const first = given.get(key);
       if (first) {
-        this.ctx.report('MLO059', (arg.name ?? arg.value).range, { name: key }, { related: [{ range: first.arg.range, message: 'first given here' }] });
+        this.ctx.report('MLO059', (arg.name ?? arg.value).range, { name: key }, { related: [{ range: first.range, message: 'first given here' }] });
         continue;
       }
-      given.push({ name: key, arg });
+      given.set(key, arg);
       const v = flag ? this.flagValue(opt, arg) : this.value(opt, arg.value, env);
       if (v) values.set(key, { value: v, arg });
     }
     for (const o of spec.options) {
-      if (o.required && !givenNamed(given, o.name)) this.ctx.report('MLO052', call.callee.range, { callee: labelOf(spec), name: o.name });
+      if (o.required && !given.has(o.name)) this.ctx.report('MLO052', call.callee.range, { callee: labelOf(spec), name: o.name });
     }
     return { values, rest };
   }
