@@ -7,7 +7,7 @@ import { traceGraph } from '../../server/src/graph/trace.js';
 import { measurePeak } from '../../server/src/engine/memory/tracker.js';
 import { TfjsExecutor } from '../../server/src/engine/tfjs/executor.js';
 import { trainStepWorkload } from '../../bench/workloads.js';
-import { collectGarbage, executors } from './support.js';
+import { executors, settledMemory } from './support.js';
 
 test('eager peak counts distinct buffers at the worst kernel call; views count once', async () => {
   // x (16 KiB) → a = x·2 (the 2 is a 4-byte constant) → r = reshape(a) (a view) → s = exp(r) → sum(s) + sum(a)
@@ -69,14 +69,14 @@ test('thousands of steps leave no live tensors behind and memory flat', async ()
     const first = await step();
     for (let i = 0; i < 200; i++) await step();
     const tensorsBefore = ex instanceof TfjsExecutor ? ex.liveTensors() : 0;
-    collectGarbage();
-    const rssBefore = process.memoryUsage().rss;
+    const before = await settledMemory();
     for (let i = 0; i < 2000; i++) await step();
     const last = await step();
     assert.ok(last < first, `${ex.info.name}: training lowers the loss (${first} → ${last})`);
     if (ex instanceof TfjsExecutor) assert.equal(ex.liveTensors(), tensorsBefore, `${ex.info.name}: live tfjs tensors`);
-    collectGarbage();
-    const grown = process.memoryUsage().rss - rssBefore;
-    assert.ok(grown < 24 * 2 ** 20, `${ex.info.name}: RSS grew ${(grown / 2 ** 20).toFixed(1)} MiB over 2000 steps`);
+    const after = await settledMemory();
+    const MiB = 2 ** 20;
+    assert.ok(after.js - before.js < 2 * MiB, `${ex.info.name}: JS heap grew ${((after.js - before.js) / MiB).toFixed(2)} MiB over 2000 steps`);
+    assert.ok(after.rss - before.rss < 48 * MiB, `${ex.info.name}: RSS grew ${((after.rss - before.rss) / MiB).toFixed(1)} MiB over 2000 steps`);
   }
 });

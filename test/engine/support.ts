@@ -63,3 +63,20 @@ export function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
 }
+
+/**
+ * Memory after full GCs: `js` (the JS heap plus ArrayBuffer contents, e.g. the executors' output
+ * arrays) is exact enough to catch a leak of a few hundred bytes a step; `rss` is the only view
+ * of native memory but steps up once by up to ~25 MiB in the first thousands of ONNX Runtime
+ * steps (malloc arenas of the threads that run sessions), so tests give it room for that step.
+ * The turns of the event loop between the GCs let N-API run the finalizers that free ONNX
+ * Runtime's output buffers (without them, those show as growth of a few MiB).
+ */
+export async function settledMemory(): Promise<{ rss: number; js: number }> {
+  for (let k = 0; k < 3; k++) {
+    collectGarbage();
+    await new Promise((r) => setImmediate(r));
+  }
+  const m = process.memoryUsage();
+  return { rss: m.rss, js: m.heapUsed + m.arrayBuffers };
+}
