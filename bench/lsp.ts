@@ -1,6 +1,7 @@
 // Language server latency over real stdio, as an editor sees it: from `didChange` to the
 // `publishDiagnostics` of that version, and the round trip of hover and completion requests at
-// identifiers of the current version. On every sample and on a generated program (2,000 lines, or --lines N).
+// identifiers of the current version, and a hover on a level right after each edit (which needs
+// that level's memory estimate). On every sample and on a generated program (2,000 lines, or --lines N).
 // Runs the compiled server (out/, after `npm run build`) when present, else the sources via tsx.
 //   npm run bench -- lsp [--edits N] [--warmup N] [--requests N] [--lines N] [--only NAME]
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,11 @@ async function measureFile(client: Client, path: string, text: string, edits: nu
   await client.open(uri, text, version);
   await client.diagnostics(uri, (p) => p.version === version, 60_000);
   const diag: number[] = [];
+  // After each timed edit, a hover on the name of the level nearest the middle of the file: the
+  // first request that needs the new analysis's memory estimate of that level.
+  const afterEdit: number[] = [];
+  const levels = [...text.matchAll(/^level (\w+)/gm)];
+  const mid = levels.length ? levels.reduce((a, b) => (Math.abs(b.index! - text.length / 2) < Math.abs(a.index! - text.length / 2) ? b : a)) : undefined;
   let shown = text;
   // The first `warmup` edits are not timed: they let the server's JIT compile the checker's paths
   // for this file, as the first minutes of an editing session do (each one is printed with
@@ -74,6 +80,13 @@ async function measureFile(client: Client, path: string, text: string, edits: nu
     await client.edit(uri, ++version, range, insert);
     await client.diagnostics(uri, (p) => p.version === version, 60_000);
     if (i >= warmup) diag.push(performance.now() - t0);
+    if (i >= warmup && mid) {
+      // The edits keep every level where it was, up to the changed digit of a `steps`.
+      const position = new LineIndex(shown).positionAt(shown.indexOf(`level ${mid[1]}`) + 'level '.length + 1);
+      const t1 = performance.now();
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+      afterEdit.push(performance.now() - t1);
+    }
     if (process.env.MLO_BENCH_TRACE) console.error(`edit ${i}${i < warmup ? ' (warm-up)' : ''} ${(performance.now() - t0).toFixed(1)} ms`);
   }
   const current = edited(text, warmup + edits - 1);
@@ -90,7 +103,7 @@ async function measureFile(client: Client, path: string, text: string, edits: nu
     completion.push(performance.now() - t0);
   }
   await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
-  return { diag, hover, completion, lines: current.split('\n').length };
+  return { diag, hover, completion, afterEdit, lines: current.split('\n').length };
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -123,8 +136,8 @@ export async function main(args: string[]): Promise<void> {
       target.diag.push(...r.diag);
       target.hover.push(...r.hover);
       target.completion.push(...r.completion);
-      rows.push({ file: f.name, lines: r.lines, diagnostics: stats(r.diag), hover: stats(r.hover), completion: stats(r.completion) });
-      console.log(`${f.name.padEnd(36)} ${String(r.lines).padStart(5)} lines  diagnostics p50 ${stats(r.diag).p50} p95 ${stats(r.diag).p95} ms  hover p95 ${stats(r.hover).p95} ms  completion p95 ${stats(r.completion).p95} ms`);
+      rows.push({ file: f.name, lines: r.lines, diagnostics: stats(r.diag), hover: stats(r.hover), completion: stats(r.completion), levelHoverAfterEdit: stats(r.afterEdit) });
+      console.log(`${f.name.padEnd(36)} ${String(r.lines).padStart(5)} lines  diagnostics p50 ${stats(r.diag).p50} p95 ${stats(r.diag).p95} ms  hover p95 ${stats(r.hover).p95} ms  completion p95 ${stats(r.completion).p95} ms  level hover after an edit p50 ${stats(r.afterEdit).p50} p95 ${stats(r.afterEdit).p95} ms`);
     }
   } finally {
     await client.close();

@@ -1,4 +1,4 @@
-// The estimate of real programs: every sample, fast enough for a hover, budgets respected, the
+// The estimate of real programs: every sample, one tree at a time as the editor asks, budgets respected, the
 // recommendation's rules, the Markdown the hover shows, and `mlo estimate` as a user runs it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { check } from '../../server/src/model/check.js';
-import { estimateMarkdown, estimateProgram, recommend, workloadFromCheck, type ModeEstimate } from '../../server/src/estimate/index.js';
+import { estimateMarkdown, estimateProgram, recommend, topLevelOf, workloadFromCheck, type ModeEstimate } from '../../server/src/estimate/index.js';
 import { emptyBreakdown } from '../../server/src/estimate/memory.js';
 import { parseSize } from '../../server/src/cli/estimate-command.js';
 import { tsxImport } from '../support/tsx.js';
@@ -16,19 +16,10 @@ const samples = readdirSync(join(root, 'samples')).filter((f) => f.endsWith('.ml
 const checked = (f: string) => check(readFileSync(f, 'utf8'), { path: f });
 
 describe('estimates of the samples', () => {
-  it('every sample: one entry per upper level, its declared mode among the rows, a recommendation; under 5 ms', () => {
-    const times: string[] = [];
+  it('every sample: one entry per upper level, its declared mode among the rows, a recommendation', () => {
+    // (Its speed is measured by `npm run bench -- parse`, the estimates column, not here.)
     for (const f of samples) {
       const r = checked(f);
-      for (let i = 0; i < 20; i++) estimateProgram(r); // warm the JIT, as a running server is
-      const runs = Array.from({ length: 21 }, () => {
-        const t0 = performance.now();
-        estimateProgram(r);
-        return performance.now() - t0;
-      }).sort((a, b) => a - b);
-      const ms = runs[10]!; // the median: robust to another process taking the core
-      times.push(`${f.split('/').at(-1)} ${ms.toFixed(3)} ms`);
-      assert.ok(ms < 5, `${f}: ${ms.toFixed(2)} ms per estimate`);
       const e = estimateProgram(r);
       const uppers = [...r.model.levels.values()].filter((l) => l.lowers.length > 0);
       assert.equal(e.levels.length, uppers.length, f);
@@ -39,7 +30,22 @@ describe('estimates of the samples', () => {
         assert.ok(l.modes.some((m) => m.mode === l.recommendation.mode), f);
       }
     }
-    console.log(times.join('\n'));
+  });
+
+  it("one level's tree alone gives the same estimates as the whole program (what hovers and lenses ask)", () => {
+    let middle = 0;
+    for (const f of samples) {
+      const r = checked(f);
+      const whole = new Map(estimateProgram(r).levels.map((l) => [l.level, l]));
+      for (const name of whole.keys()) {
+        const top = topLevelOf(r, name);
+        if (top !== name) middle++;
+        const alone = estimateProgram(r, {}, new Set([top])).levels;
+        assert.ok(alone.every((l) => topLevelOf(r, l.level) === top), `${f}: only the tree of ${top}`);
+        assert.deepEqual(alone.find((l) => l.level === name), whole.get(name), `${f}: ${name} estimated in the tree of ${top}`);
+      }
+    }
+    assert.ok(middle > 0, 'a middle level (three_level_digits) is estimated within its top level');
   });
 
   it('reads the model: widths, batches and steps of weight_decay_breast_cancer', () => {

@@ -96,8 +96,15 @@ test('features over stdio: hover, completion, signature, navigation, rename, sym
     const rfmt = (await c.sendRequest('textDocument/rangeFormatting', { ...td, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } }, options: { tabSize: 2, insertSpaces: true } })) as unknown[];
     assert.equal(rfmt.length, 0, 'the first lines are already canonical');
 
-    const lenses = (await c.sendRequest('textDocument/codeLens', td)) as { command: { title: string; command: string; arguments: unknown[] } }[];
-    assert.ok(lenses.some((l) => l.command.command === 'mlo.runLevel' && l.command.arguments[1] === 'tune'));
+    type Lens = { range: unknown; command?: { title: string; command: string; arguments: unknown[] }; data?: unknown };
+    const lenses = (await c.sendRequest('textDocument/codeLens', td)) as Lens[];
+    assert.ok(lenses.some((l) => l.command?.command === 'mlo.runLevel' && l.command.arguments[1] === 'tune'));
+    // The memory lens of the upper level comes unresolved (no estimate until it is on screen).
+    const lazy = lenses.filter((l) => !l.command);
+    assert.equal(lazy.length, 1, JSON.stringify(lenses));
+    const resolved = (await c.sendRequest('codeLens/resolve', lazy[0])) as Lens;
+    assert.match(resolved.command!.title, /^\w+: peak \d/, JSON.stringify(resolved));
+    assert.equal(resolved.command!.command, 'mlo.estimateMemory');
     const hints = (await c.sendRequest('textDocument/inlayHint', { ...td, range: { start: { line: 0, character: 0 }, end: { line: 30, character: 0 } } })) as { label: string }[];
     assert.ok(hints.some((h) => h.label === ': [4]'), JSON.stringify(hints));
 

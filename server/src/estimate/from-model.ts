@@ -230,9 +230,10 @@ const count = (shape: readonly (number | null)[]): number => shape.reduce<number
 /**
  * The level trees of a checked program, one per top level that has levels below it. A level with
  * several uppers is placed under the first. A level that reads a task source runs once per task,
- * so its steps count `tasks` times.
+ * so its steps count `tasks` times. `only` restricts the trees to those top levels (a tree never
+ * depends on another, so each is the same as in the whole list).
  */
-export function workloadFromCheck(result: CheckResult): LevelWork[] {
+export function workloadFromCheck(result: CheckResult, only?: ReadonlySet<string>): LevelWork[] {
   const model = result.model;
   const acts = activations(result.program);
   const texts = new Map<string, LevelText>();
@@ -275,6 +276,7 @@ export function workloadFromCheck(result: CheckResult): LevelWork[] {
   const roots: LevelWork[] = [];
   for (const info of model.levels.values()) {
     if (info.uppers.length > 0 || info.lowers.length === 0 || placed.has(info.name)) continue;
+    if (only && !only.has(info.name)) continue;
     roots.push(build(info, []));
   }
   return roots;

@@ -1,6 +1,6 @@
 // Memory and compute per differentiation mode: the closed form (fast, for hovers), the liveness
 // of shape-only traced graphs (exact for the compiled executor), and the recommendation.
-export { estimateProgram } from './program.js';
+export { estimateProgram, topLevelOf } from './program.js';
 export {
   applicableModes,
   bytesPerElement,

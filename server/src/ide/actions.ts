@@ -6,7 +6,7 @@ import type { LevelDecl, Span } from '../syntax/ast.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Analysis } from './analysis.js';
 import { formatBytes } from './describe.js';
-import { cheaperModes, chosenCost, levelEstimates } from './estimates.js';
+import { cheaperModes, chosenCost, levelEstimate } from './estimates.js';
 import type { TextEdit } from './navigation.js';
 
 export interface CodeAction {
@@ -83,12 +83,10 @@ function setModeEdit(a: Analysis, level: LevelDecl, mode: string): TextEdit | un
 }
 
 function budgetActions(a: Analysis, range: Span): CodeAction[] {
-  const est = levelEstimates(a);
-  if (!est) return [];
   const out: CodeAction[] = [];
   for (const d of a.result.program.decls) {
     if (d.kind !== 'Level' || !overlaps(d.range, range)) continue;
-    const e = est.get(d.name.name);
+    const e = levelEstimate(a, d.name.name);
     const cost = e ? chosenCost(e) : undefined;
     if (!e || !cost || e.budget === undefined || cost.peakBytes === null || cost.peakBytes <= e.budget) continue;
     for (const alt of cheaperModes(e)) {

@@ -32,28 +32,60 @@ export interface LevelEstimate {
   markdown?: string;
 }
 
-export type Estimator = (a: Analysis) => ReadonlyMap<string, LevelEstimate> | undefined;
+/**
+ * The estimates of every level (no `level`), or at least of `level` and the levels estimated with
+ * it (an estimator may return more). A 5,000-line file holds hundreds of levels: estimating all
+ * of them takes ~100 ms, one tree well under 1 ms, so features about one level ask for one.
+ */
+export type Estimator = (a: Analysis, level?: string) => ReadonlyMap<string, LevelEstimate> | undefined;
 
 let estimator: Estimator | undefined = estimateAnalysis;
-const cache = new WeakMap<Analysis, ReadonlyMap<string, LevelEstimate> | null>();
+/** Per analysis: the levels estimated so far (null: tried, none), and whether all of them were. */
+const cache = new WeakMap<Analysis, { levels: Map<string, LevelEstimate | null>; all: boolean }>();
 
 /** Registers the estimator adapter (once, at server start); undefined removes it. */
 export function setEstimator(e: Estimator | undefined): void {
   estimator = e;
 }
 
+function run(a: Analysis, level?: string): ReadonlyMap<string, LevelEstimate> | undefined {
+  try {
+    return estimator!(a, level);
+  } catch {
+    return undefined; // an estimator bug must not break hovers
+  }
+}
+
+function entry(a: Analysis): { levels: Map<string, LevelEstimate | null>; all: boolean } {
+  let e = cache.get(a);
+  if (!e) cache.set(a, (e = { levels: new Map(), all: false }));
+  return e;
+}
+
 /** The estimates of every level of an analysis, or undefined without an estimator (or on its failure). */
 export function levelEstimates(a: Analysis): ReadonlyMap<string, LevelEstimate> | undefined {
   if (!estimator) return undefined;
-  if (cache.has(a)) return cache.get(a) ?? undefined;
-  let r: ReadonlyMap<string, LevelEstimate> | undefined;
-  try {
-    r = estimator(a);
-  } catch {
-    r = undefined; // an estimator bug must not break hovers
+  const e = entry(a);
+  if (!e.all) {
+    const r = run(a);
+    if (!r) return undefined;
+    for (const [k, v] of r) e.levels.set(k, v);
+    e.all = true;
   }
-  cache.set(a, r ?? null);
-  return r;
+  const out = new Map<string, LevelEstimate>();
+  for (const [k, v] of e.levels) if (v) out.set(k, v);
+  return out;
+}
+
+/** One level's estimate (computing only its tree), or undefined without one. */
+export function levelEstimate(a: Analysis, level: string): LevelEstimate | undefined {
+  if (!estimator) return undefined;
+  const e = entry(a);
+  if (!e.levels.has(level) && !e.all) {
+    for (const [k, v] of run(a, level) ?? []) e.levels.set(k, v);
+    if (!e.levels.has(level)) e.levels.set(level, null);
+  }
+  return e.levels.get(level) ?? undefined;
 }
 
 export function chosenCost(e: LevelEstimate): ModeCost | undefined {

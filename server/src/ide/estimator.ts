@@ -1,12 +1,13 @@
 // The adapter from the estimator (server/src/estimate/: closed-form memory and compute per
 // level and mode, the recommendation, the Markdown table) to the shapes ide/estimates.ts
 // serves to hovers, lenses, inlay hints and code actions. Registered by default.
-import { estimateProgram, levelMarkdown } from '../estimate/index.js';
+import { estimateProgram, levelMarkdown, topLevelOf } from '../estimate/index.js';
 import type { Analysis } from './analysis.js';
 import type { LevelEstimate } from './estimates.js';
 
-export function estimateAnalysis(a: Analysis): ReadonlyMap<string, LevelEstimate> {
-  const w = estimateProgram(a.result);
+/** Every level's estimate, or (given `level`) those of the one tree that level is estimated in. */
+export function estimateAnalysis(a: Analysis, level?: string): ReadonlyMap<string, LevelEstimate> {
+  const w = estimateProgram(a.result, {}, level === undefined ? undefined : new Set([topLevelOf(a.result, level)]));
   const out = new Map<string, LevelEstimate>();
   for (const l of w.levels) {
     const declared = l.modes.find((m) => m.declared);

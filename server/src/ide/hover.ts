@@ -7,7 +7,7 @@ import { runSettings } from '../model/specs.js';
 import type { Sym } from '../model/symbols.js';
 import type { Analysis } from './analysis.js';
 import { fieldLines, formatBytes, formatCount, modeText, netSummary, netTable, optimizerText, plural } from './describe.js';
-import { chosenCost, levelEstimates, type LevelEstimate } from './estimates.js';
+import { chosenCost, levelEstimate, type LevelEstimate } from './estimates.js';
 import { callCategory, callKind } from './kinds.js';
 import { constantDocs, describeType, functionDocs, keywordDocs, kindSignature, modeDocs, optionDoc, optionTable } from './texts.js';
 import { describeVType, levelTypes } from './types.js';
@@ -178,7 +178,7 @@ export function levelHover(a: Analysis, l: LevelInfo): string {
   if (l.taskBatched) facts.push('once per task');
   lines.push(facts.join(' · '));
   if (l.paths.length) lines.push(`hypergradient paths: ${l.paths.map((p) => p.join(' → ')).join('; ')}`);
-  const est = levelEstimates(a)?.get(l.name);
+  const est = levelEstimate(a, l.name);
   lines.push(est ? estimateTable(est) : noEstimate(a));
   return lines.join('\n\n');
 }
@@ -206,7 +206,7 @@ function modeCostText(a: Analysis, path: readonly Node[], mode: string): string 
   const parts: string[] = [];
   if (doc) parts.push(`extra memory: ${doc.memory} · compute: ${doc.compute} passes (P params, S optimizer state, A activations, K lower steps)`);
   const level = levelOf(path);
-  const est = level ? levelEstimates(a)?.get(level.name.name) : undefined;
+  const est = level ? levelEstimate(a, level.name.name) : undefined;
   const cost = est?.modes.find((m) => m.mode === mode);
   if (est && cost) {
     const chosen = chosenCost(est);

@@ -1,24 +1,38 @@
 // Code lenses (above each level: Run, Estimate, and the chosen mode's peak memory once the
 // estimator is registered; above `run`: Run file) and inlay hints (parameter counts after
-// models, shapes after lets and data, what each level owns or needs in memory).
+// models, shapes after lets and data, what each level owns or needs in memory). The memory lens
+// can be left for the client to resolve (`lazyCosts`): it then costs only the levels on screen.
 import type { Span } from '../syntax/ast.js';
 import { formatShape } from '../model/info.js';
 import type { Analysis } from './analysis.js';
 import { formatBytes, plural } from './describe.js';
-import { chosenCost, levelEstimates } from './estimates.js';
+import { chosenCost, levelEstimate } from './estimates.js';
 import { describeVType, levelTypes } from './types.js';
 
 export type LensCommand = { kind: 'runLevel'; level: string } | { kind: 'runFile' } | { kind: 'estimate'; level?: string };
 
 export interface Lens {
   range: Span;
-  title: string;
+  /** Absent on a lazy memory lens: `costLensTitle` gives it when the client resolves the lens. */
+  title?: string;
   command: LensCommand;
 }
 
-export function codeLenses(a: Analysis): Lens[] {
+/** The memory lens's title for a level, or undefined without an estimate. */
+export function costLensTitle(a: Analysis, level: string): string | undefined {
+  const e = levelEstimate(a, level);
+  const cost = e ? chosenCost(e) : undefined;
+  if (!e || !cost) return undefined;
+  const over = e.budget !== undefined && cost.peakBytes !== null && cost.peakBytes > e.budget;
+  return `${e.chosen}: peak ${formatBytes(cost.peakBytes)}${over ? ` — over the ${formatBytes(e.budget)} budget` : ''}`;
+}
+
+/**
+ * The lenses of a file. With `lazyCosts`, every level above another gets a memory lens without a
+ * title (to resolve); otherwise the title is computed here, and a level with no estimate gets none.
+ */
+export function codeLenses(a: Analysis, o: { lazyCosts?: boolean } = {}): Lens[] {
   const out: Lens[] = [];
-  const est = levelEstimates(a);
   for (const d of a.result.program.decls) {
     if (d.kind === 'Run') {
       out.push({ range: d.keyword, title: '▶ Run file', command: { kind: 'runFile' } });
@@ -30,12 +44,13 @@ export function codeLenses(a: Analysis): Lens[] {
     const range = d.name.range;
     out.push({ range, title: '▶ Run', command: { kind: 'runLevel', level: l.name } });
     out.push({ range, title: 'Estimate', command: { kind: 'estimate', level: l.name } });
-    const e = est?.get(l.name);
-    const cost = e ? chosenCost(e) : undefined;
-    if (e && cost) {
-      const over = e.budget !== undefined && cost.peakBytes !== null && cost.peakBytes > e.budget;
-      out.push({ range, title: `${e.chosen}: peak ${formatBytes(cost.peakBytes)}${over ? ` — over the ${formatBytes(e.budget)} budget` : ''}`, command: { kind: 'estimate', level: l.name } });
+    const command: LensCommand = { kind: 'estimate', level: l.name };
+    if (o.lazyCosts) {
+      if (l.lowers.length > 0) out.push({ range, command });
+      continue;
     }
+    const title = costLensTitle(a, l.name);
+    if (title) out.push({ range, title, command });
   }
   return out;
 }
@@ -51,7 +66,6 @@ export interface InlayHint {
 export function inlayHints(a: Analysis, range?: Span): InlayHint[] {
   const out: InlayHint[] = [];
   const m = a.result.model;
-  const est = levelEstimates(a);
   const inRange = (o: number) => !range || (range.start <= o && o <= range.end);
   for (const d of a.result.program.decls) {
     if (d.range.end < (range?.start ?? 0) || d.range.start > (range?.end ?? Infinity)) continue;
@@ -69,7 +83,7 @@ export function inlayHints(a: Analysis, range?: Span): InlayHint[] {
     } else if (d.kind === 'Level') {
       const l = m.levels.get(d.name.name);
       if (l && inRange(d.name.range.end)) {
-        const e = est?.get(l.name);
+        const e = levelEstimate(a, l.name);
         const cost = e ? chosenCost(e) : undefined;
         out.push({ offset: d.name.range.end, label: cost ? `: ${formatBytes(cost.peakBytes)} peak` : `: ${plural(l.ownedCount, 'param')}`, kind: 'type', tooltip: `owns ${formatBytes(l.ownedBytes)} of parameters` });
       }

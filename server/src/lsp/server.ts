@@ -29,8 +29,8 @@ import { codeActions } from '../ide/actions.js';
 import { complete } from '../ide/completion.js';
 import { formatEdits } from '../ide/format.js';
 import { hover } from '../ide/hover.js';
-import { codeLenses, inlayHints } from '../ide/lenses.js';
-import { chosenCost, levelEstimates } from '../ide/estimates.js';
+import { codeLenses, costLensTitle, inlayHints } from '../ide/lenses.js';
+import { chosenCost, levelEstimate, levelEstimates } from '../ide/estimates.js';
 import { definition, highlights, prepareRename, references, rename } from '../ide/navigation.js';
 import { semanticTokens } from '../ide/semantic-tokens.js';
 import { signatureHelp } from '../ide/signature.js';
@@ -53,6 +53,12 @@ export interface ServerOptions {
 }
 
 const GRACE_MS = 5000;
+
+/** What an unresolved memory lens carries to its resolve request. */
+interface CostLensData {
+  uri: string;
+  level?: string;
+}
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
@@ -147,7 +153,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         semanticTokensProvider: { legend: semanticLegend, full: true, range: true },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
-        codeLensProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         inlayHintProvider: true,
         experimental: { mlo },
@@ -295,19 +301,31 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return a ? toEdits(a.lines, formatEdits(a, toSpan(a.lines, p.range))) : null;
   }));
 
+  // The memory lenses come without a title: the client resolves the ones on screen, so a file of
+  // hundreds of levels is not estimated whole on every edit.
   connection.onCodeLens((p) => guard('code lens', () => {
     const a = analysisOf(p.textDocument.uri);
     if (!a) return null;
     const uri = p.textDocument.uri;
-    return codeLenses(a).map((l): CodeLens => {
+    return codeLenses(a, { lazyCosts: true }).map((l): CodeLens => {
       const range = toRange(a.lines, l.range);
+      const title = l.title ?? '';
       switch (l.command.kind) {
-        case 'runLevel': return { range, command: { title: l.title, command: ClientCommands.runLevel, arguments: [uri, l.command.level] } };
-        case 'runFile': return { range, command: { title: l.title, command: ClientCommands.runFile, arguments: [uri] } };
-        case 'estimate': return { range, command: { title: l.title, command: ClientCommands.estimateMemory, arguments: [uri] } };
+        case 'runLevel': return { range, command: { title, command: ClientCommands.runLevel, arguments: [uri, l.command.level] } };
+        case 'runFile': return { range, command: { title, command: ClientCommands.runFile, arguments: [uri] } };
+        case 'estimate':
+          if (l.title === undefined) return { range, data: { uri, level: l.command.level } satisfies CostLensData };
+          return { range, command: { title, command: ClientCommands.estimateMemory, arguments: [uri] } };
       }
     });
   }));
+
+  connection.onCodeLensResolve((lens) => {
+    const d = lens.data as CostLensData | undefined;
+    const a = d && typeof d.uri === 'string' ? analysisOf(d.uri) : undefined;
+    const title = (a && typeof d?.level === 'string' ? guard('code lens resolve', () => costLensTitle(a, d.level!)) : undefined) ?? 'peak memory: no estimate';
+    return { ...lens, command: { title, command: ClientCommands.estimateMemory, arguments: [d?.uri] } };
+  });
 
   connection.onCodeAction((p) => guard('code action', () => {
     const a = analysisOf(p.textDocument.uri);
@@ -397,8 +415,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(EstimateMethod, (p: EstimateParams): EstimateResult => {
     const a = p && typeof p.uri === 'string' ? analysisOf(p.uri) : undefined;
     if (!a) throw new ResponseError(-32602, `${p?.uri} is not open`);
-    const est = levelEstimates(a);
-    if (!est) throw new ResponseError(-32803, 'no estimate for this file (does it check without errors?)');
+    const one = p.level ? levelEstimate(a, p.level) : undefined;
+    const est = p.level ? (one ? new Map([[p.level, one]]) : undefined) : levelEstimates(a);
+    if (!est) throw new ResponseError(-32803, `no estimate for ${p.level ? `level ${p.level}` : 'this file'} (does it check without errors?)`);
     const levels = [...est.values()].filter((e) => !p.level || e.level === p.level).map((e) => {
       const c = chosenCost(e);
       return { level: e.level, mode: e.chosen, peakBytes: c?.peakBytes ?? 0 };
