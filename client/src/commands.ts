@@ -43,7 +43,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return chosen ? startJob(ctx, doc.uri, chosen) : undefined;
     }),
     reg(ClientCommands.stopJob, (jobId?: string) => stopJob(ctx, jobId)),
-    reg(ClientCommands.estimateMemory, (uri?: string | vscode.Uri) => estimate(ctx, uri)),
+    reg(ClientCommands.estimateMemory, (uri?: string | vscode.Uri, level?: string) => estimate(ctx, uri, level)),
     reg(ClientCommands.showMetricsPanel, () => ctx.panel.show()),
     reg(ClientCommands.openSample, () => openSample(ctx.extensionUri)),
   ];
@@ -127,17 +127,19 @@ async function stopJob(ctx: CommandContext, jobId?: string): Promise<void> {
   ctx.output.appendLine(`[job ${id}] stop requested`);
 }
 
-async function estimate(ctx: CommandContext, uri?: string | vscode.Uri): Promise<EstimateResult | undefined> {
+/** The whole file's estimate, or one level's (the lens above a level passes its name). */
+async function estimate(ctx: CommandContext, uri?: string | vscode.Uri, level?: string): Promise<EstimateResult | undefined> {
   const doc = await mloDocument(uri);
   if (!doc) return undefined;
   const client = requireCapability(ctx, 'estimate');
   if (!client) return undefined;
-  const params: EstimateParams = { uri: doc.uri.toString() };
+  const params: EstimateParams = { uri: doc.uri.toString(), ...(level ? { level } : {}) };
   const result = await client.sendRequest<EstimateResult>(EstimateMethod, params);
   const file = vscode.workspace.asRelativePath(doc.uri);
-  ctx.status.setEstimate({ peakBytes: result.peakBytes, file, uri: doc.uri.toString() });
-  ctx.output.appendLine(`[estimate] ${file}: peak ${formatBytes(result.peakBytes)}`);
+  const what = level ? `${file}, level ${level}` : file;
+  ctx.status.setEstimate({ peakBytes: result.peakBytes, file: what, uri: doc.uri.toString() });
+  ctx.output.appendLine(`[estimate] ${what}: peak ${formatBytes(result.peakBytes)}`);
   for (const l of result.levels) ctx.output.appendLine(`  ${l.level}${l.mode ? ` (${l.mode})` : ''}: ${formatBytes(l.peakBytes)}`);
-  void vscode.window.showInformationMessage(`mlo: ${file} — estimated peak ${formatBytes(result.peakBytes)} per outer step`);
+  void vscode.window.showInformationMessage(`mlo: ${what} — estimated peak ${formatBytes(result.peakBytes)} per outer step`);
   return result;
 }

@@ -105,6 +105,16 @@ test('features over stdio: hover, completion, signature, navigation, rename, sym
     const resolved = (await c.sendRequest('codeLens/resolve', lazy[0])) as Lens;
     assert.match(resolved.command!.title, /^\w+: peak \d/, JSON.stringify(resolved));
     assert.equal(resolved.command!.command, 'mlo.estimateMemory');
+    assert.deepEqual(resolved.command!.arguments, [uri, 'tune']);
+
+    // mlo/estimate: the whole file, the tree of a lower level (that of its upper), an unknown level.
+    type Est = { peakBytes: number; levels: { level: string; mode: string; peakBytes: number }[]; markdown?: string };
+    const whole = (await c.sendRequest('mlo/estimate', { uri })) as Est;
+    assert.deepEqual(whole.levels.map((l) => [l.level, l.mode]), [['tune', 'cg']]);
+    assert.ok(whole.peakBytes > 0 && whole.peakBytes === whole.levels[0]!.peakBytes);
+    const ofFit = (await c.sendRequest('mlo/estimate', { uri, level: 'fit' })) as Est;
+    assert.deepEqual(ofFit.levels, whole.levels);
+    await assert.rejects(c.sendRequest('mlo/estimate', { uri, level: 'nosuch' }), /no estimate for level nosuch/);
     const hints = (await c.sendRequest('textDocument/inlayHint', { ...td, range: { start: { line: 0, character: 0 }, end: { line: 30, character: 0 } } })) as { label: string }[];
     assert.ok(hints.some((h) => h.label === ': [4]'), JSON.stringify(hints));
 

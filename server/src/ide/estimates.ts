@@ -3,6 +3,7 @@
 // default estimator is server/src/estimate/ through the adapter in estimator.ts; tests may swap
 // it with `setEstimator`. Without one (or when it fails) features show the checker's facts
 // (owned parameters, steps, optimizer, mode, paths) instead.
+import { topLevelOf } from '../estimate/index.js';
 import type { Analysis } from './analysis.js';
 import { estimateAnalysis } from './estimator.js';
 
@@ -86,6 +87,18 @@ export function levelEstimate(a: Analysis, level: string): LevelEstimate | undef
     if (!e.levels.has(level)) e.levels.set(level, null);
   }
   return e.levels.get(level) ?? undefined;
+}
+
+/**
+ * The estimates of the tree a level belongs to (its top level's and those of the middle levels
+ * under it): what "Estimate" above any level of it shows, a lowest level included.
+ */
+export function treeEstimates(a: Analysis, level: string): LevelEstimate[] {
+  const top = topLevelOf(a.result, level);
+  levelEstimate(a, top);
+  const e = cache.get(a);
+  if (!e) return [];
+  return [...e.levels.values()].filter((v): v is LevelEstimate => v !== null && topLevelOf(a.result, v.level) === top);
 }
 
 export function chosenCost(e: LevelEstimate): ModeCost | undefined {

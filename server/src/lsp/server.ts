@@ -30,7 +30,7 @@ import { complete } from '../ide/completion.js';
 import { formatEdits } from '../ide/format.js';
 import { hover } from '../ide/hover.js';
 import { codeLenses, costLensTitle, inlayHints } from '../ide/lenses.js';
-import { chosenCost, levelEstimate, levelEstimates } from '../ide/estimates.js';
+import { chosenCost, levelEstimates, treeEstimates } from '../ide/estimates.js';
 import { definition, highlights, prepareRename, references, rename } from '../ide/navigation.js';
 import { semanticTokens } from '../ide/semantic-tokens.js';
 import { signatureHelp } from '../ide/signature.js';
@@ -315,7 +315,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         case 'runFile': return { range, command: { title, command: ClientCommands.runFile, arguments: [uri] } };
         case 'estimate':
           if (l.title === undefined) return { range, data: { uri, level: l.command.level } satisfies CostLensData };
-          return { range, command: { title, command: ClientCommands.estimateMemory, arguments: [uri] } };
+          return { range, command: { title, command: ClientCommands.estimateMemory, arguments: l.command.level ? [uri, l.command.level] : [uri] } };
       }
     });
   }));
@@ -324,7 +324,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const d = lens.data as CostLensData | undefined;
     const a = d && typeof d.uri === 'string' ? analysisOf(d.uri) : undefined;
     const title = (a && typeof d?.level === 'string' ? guard('code lens resolve', () => costLensTitle(a, d.level!)) : undefined) ?? 'peak memory: no estimate';
-    return { ...lens, command: { title, command: ClientCommands.estimateMemory, arguments: [d?.uri] } };
+    return { ...lens, command: { title, command: ClientCommands.estimateMemory, arguments: d?.level ? [d.uri, d.level] : [d?.uri] } };
   });
 
   connection.onCodeAction((p) => guard('code action', () => {
@@ -415,14 +415,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(EstimateMethod, (p: EstimateParams): EstimateResult => {
     const a = p && typeof p.uri === 'string' ? analysisOf(p.uri) : undefined;
     if (!a) throw new ResponseError(-32602, `${p?.uri} is not open`);
-    const one = p.level ? levelEstimate(a, p.level) : undefined;
-    const est = p.level ? (one ? new Map([[p.level, one]]) : undefined) : levelEstimates(a);
+    const tree = p.level ? treeEstimates(a, p.level) : undefined;
+    const est = tree ? (tree.length ? new Map(tree.map((e) => [e.level, e])) : undefined) : levelEstimates(a);
     if (!est) throw new ResponseError(-32803, `no estimate for ${p.level ? `level ${p.level}` : 'this file'} (does it check without errors?)`);
-    const levels = [...est.values()].filter((e) => !p.level || e.level === p.level).map((e) => {
+    const levels = [...est.values()].map((e) => {
       const c = chosenCost(e);
       return { level: e.level, mode: e.chosen, peakBytes: c?.peakBytes ?? 0 };
     });
-    const markdown = [...est.values()].filter((e) => !p.level || e.level === p.level).map((e) => e.markdown ?? '').join('\n\n---\n\n');
+    const markdown = [...est.values()].map((e) => e.markdown ?? '').join('\n\n---\n\n');
     return { version: a.version, peakBytes: Math.max(0, ...levels.map((l) => l.peakBytes)), levels, ...(markdown ? { markdown } : {}) };
   });
 
