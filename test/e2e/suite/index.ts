@@ -143,6 +143,9 @@ test('code lenses offer Run and Estimate, pointing at the client commands', asyn
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file('ridge.mlo'), 10);
   const commands = lenses.map((l) => l.command?.command);
   assert.ok(commands.includes(ClientCommands.runFile) || commands.includes(ClientCommands.runLevel), JSON.stringify(commands));
+  // The memory lens is resolved by VS Code (codeLens/resolve): its title names a mode and a peak.
+  const titles = lenses.map((l) => l.command?.title ?? '');
+  assert.ok(titles.some((t) => /^\w+: peak [\d.]+ [KMG]?i?B/.test(t)), JSON.stringify(titles));
 });
 
 test('Estimate memory gives a positive peak and the status bar shows it', async () => {
