@@ -7,7 +7,7 @@ import { codeActions } from '../../server/src/ide/actions.js';
 import { complete } from '../../server/src/ide/completion.js';
 import { formatText } from '../../server/src/ide/format.js';
 import { hover } from '../../server/src/ide/hover.js';
-import { codeLenses, inlayHints } from '../../server/src/ide/lenses.js';
+import { codeLenses, costLensTitle, inlayHints } from '../../server/src/ide/lenses.js';
 import { definition, highlights, prepareRename, references } from '../../server/src/ide/navigation.js';
 import { semanticTokens } from '../../server/src/ide/semantic-tokens.js';
 import { signatureHelp } from '../../server/src/ide/signature.js';
@@ -68,7 +68,10 @@ export function dumpFixture(path: string, source: string): string {
   for (const s of documentSymbols(a)) outline(s, 0);
   out.push(`== folding: ${foldingRanges(a).map((f) => `${f.startLine + 1}-${f.endLine + 1}${f.kind === 'comment' ? 'c' : ''}`).join(' ')}`);
   out.push(`== semantic tokens: ${semanticTokens(a).map((t) => `${a.text.slice(t.range.start, t.range.end)}:${t.type}${t.modifiers.length ? `+${t.modifiers.join('+')}` : ''}`).join(' ')}`);
-  out.push(`== lenses: ${codeLenses(a).map((l) => `${pos(l.range.start)} ${l.title}`).join(' | ')}`);
+  out.push(`== lenses: ${codeLenses(a).flatMap((l) => {
+    const title = l.title ?? (l.command.kind === 'estimate' && l.command.level ? costLensTitle(a, l.command.level) : undefined);
+    return title ? [`${pos(l.range.start)} ${title}`] : [];
+  }).join(' | ')}`);
   out.push(`== inlay hints: ${inlayHints(a).map((h) => `${pos(h.offset)}${h.label}`).join(' | ')}`);
   out.push('== quick fixes');
   for (const d of a.result.diagnostics) {

@@ -8,7 +8,7 @@ import { codeActions } from '../../server/src/ide/actions.js';
 import { complete } from '../../server/src/ide/completion.js';
 import { formatEdits } from '../../server/src/ide/format.js';
 import { hover } from '../../server/src/ide/hover.js';
-import { codeLenses, inlayHints } from '../../server/src/ide/lenses.js';
+import { codeLenses, costLensTitle, inlayHints } from '../../server/src/ide/lenses.js';
 import { definition, highlights, prepareRename, references, rename } from '../../server/src/ide/navigation.js';
 import { semanticTokens } from '../../server/src/ide/semantic-tokens.js';
 import { signatureHelp } from '../../server/src/ide/signature.js';
@@ -47,7 +47,7 @@ export function exercise(a: Analysis, offsets: number[]): void {
   selectionRanges(a, offsets);
   for (const t of semanticTokens(a)) inText(a, t.range, 'semantic token');
   for (const e of formatEdits(a)) inText(a, e.range, 'format');
-  codeLenses(a);
+  for (const l of codeLenses(a)) if (l.title === undefined && l.command.kind === 'estimate' && l.command.level) costLensTitle(a, l.command.level);
   inlayHints(a);
 }
 

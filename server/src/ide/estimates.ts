@@ -91,14 +91,13 @@ export function levelEstimate(a: Analysis, level: string): LevelEstimate | undef
 
 /**
  * The estimates of the tree a level belongs to (its top level's and those of the middle levels
- * under it): what "Estimate" above any level of it shows, a lowest level included.
+ * under it): what "Estimate" above any level of it shows, a lowest level included. Undefined when
+ * the tree has none.
  */
-export function treeEstimates(a: Analysis, level: string): LevelEstimate[] {
+export function treeEstimates(a: Analysis, level: string): LevelEstimate[] | undefined {
   const top = topLevelOf(a.result, level);
-  levelEstimate(a, top);
-  const e = cache.get(a);
-  if (!e) return [];
-  return [...e.levels.values()].filter((v): v is LevelEstimate => v !== null && topLevelOf(a.result, v.level) === top);
+  if (!levelEstimate(a, top)) return undefined;
+  return [...entry(a).levels.values()].filter((v): v is LevelEstimate => v !== null && topLevelOf(a.result, v.level) === top);
 }
 
 export function chosenCost(e: LevelEstimate): ModeCost | undefined {

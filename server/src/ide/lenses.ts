@@ -1,7 +1,7 @@
 // Code lenses (above each level: Run, Estimate, and the chosen mode's peak memory once the
 // estimator is registered; above `run`: Run file) and inlay hints (parameter counts after
 // models, shapes after lets and data, what each level owns or needs in memory). The memory lens
-// can be left for the client to resolve (`lazyCosts`): it then costs only the levels on screen.
+// is left for the client to resolve (`costLensTitle`): it then costs only the levels on screen.
 import type { Span } from '../syntax/ast.js';
 import { formatShape } from '../model/info.js';
 import type { Analysis } from './analysis.js';
@@ -13,7 +13,7 @@ export type LensCommand = { kind: 'runLevel'; level: string } | { kind: 'runFile
 
 export interface Lens {
   range: Span;
-  /** Absent on a lazy memory lens: `costLensTitle` gives it when the client resolves the lens. */
+  /** Absent on a memory lens: `costLensTitle` gives it when the client resolves the lens. */
   title?: string;
   command: LensCommand;
 }
@@ -27,11 +27,8 @@ export function costLensTitle(a: Analysis, level: string): string | undefined {
   return `${e.chosen}: peak ${formatBytes(cost.peakBytes)}${over ? ` — over the ${formatBytes(e.budget)} budget` : ''}`;
 }
 
-/**
- * The lenses of a file. With `lazyCosts`, every level above another gets a memory lens without a
- * title (to resolve); otherwise the title is computed here, and a level with no estimate gets none.
- */
-export function codeLenses(a: Analysis, o: { lazyCosts?: boolean } = {}): Lens[] {
+/** The lenses of a file; every level above another gets a memory lens without a title (to resolve). */
+export function codeLenses(a: Analysis): Lens[] {
   const out: Lens[] = [];
   for (const d of a.result.program.decls) {
     if (d.kind === 'Run') {
@@ -44,13 +41,7 @@ export function codeLenses(a: Analysis, o: { lazyCosts?: boolean } = {}): Lens[]
     const range = d.name.range;
     out.push({ range, title: '▶ Run', command: { kind: 'runLevel', level: l.name } });
     out.push({ range, title: 'Estimate', command: { kind: 'estimate', level: l.name } });
-    const command: LensCommand = { kind: 'estimate', level: l.name };
-    if (o.lazyCosts) {
-      if (l.lowers.length > 0) out.push({ range, command });
-      continue;
-    }
-    const title = costLensTitle(a, l.name);
-    if (title) out.push({ range, title, command });
+    if (l.lowers.length > 0) out.push({ range, command: { kind: 'estimate', level: l.name } });
   }
   return out;
 }

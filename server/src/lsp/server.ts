@@ -15,6 +15,7 @@ import {
   TextDocuments,
   type CodeAction as LspCodeAction,
   type CodeLens,
+  type Command,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -53,6 +54,11 @@ export interface ServerOptions {
 }
 
 const GRACE_MS = 5000;
+
+/** The client's Estimate command, for a level's tree when `level` is given. */
+function estimateCommand(title: string, uri: string | undefined, level: string | undefined): Command {
+  return { title, command: ClientCommands.estimateMemory, arguments: level ? [uri, level] : [uri] };
+}
 
 /** What an unresolved memory lens carries to its resolve request. */
 interface CostLensData {
@@ -307,15 +313,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const a = analysisOf(p.textDocument.uri);
     if (!a) return null;
     const uri = p.textDocument.uri;
-    return codeLenses(a, { lazyCosts: true }).map((l): CodeLens => {
+    return codeLenses(a).map((l): CodeLens => {
       const range = toRange(a.lines, l.range);
-      const title = l.title ?? '';
       switch (l.command.kind) {
-        case 'runLevel': return { range, command: { title, command: ClientCommands.runLevel, arguments: [uri, l.command.level] } };
-        case 'runFile': return { range, command: { title, command: ClientCommands.runFile, arguments: [uri] } };
+        case 'runLevel': return { range, command: { title: l.title ?? '', command: ClientCommands.runLevel, arguments: [uri, l.command.level] } };
+        case 'runFile': return { range, command: { title: l.title ?? '', command: ClientCommands.runFile, arguments: [uri] } };
         case 'estimate':
           if (l.title === undefined) return { range, data: { uri, level: l.command.level } satisfies CostLensData };
-          return { range, command: { title, command: ClientCommands.estimateMemory, arguments: l.command.level ? [uri, l.command.level] : [uri] } };
+          return { range, command: estimateCommand(l.title, uri, l.command.level) };
       }
     });
   }));
@@ -324,7 +329,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const d = lens.data as CostLensData | undefined;
     const a = d && typeof d.uri === 'string' ? analysisOf(d.uri) : undefined;
     const title = (a && typeof d?.level === 'string' ? guard('code lens resolve', () => costLensTitle(a, d.level!)) : undefined) ?? 'peak memory: no estimate';
-    return { ...lens, command: { title, command: ClientCommands.estimateMemory, arguments: d?.level ? [d.uri, d.level] : [d?.uri] } };
+    return { ...lens, command: estimateCommand(title, d?.uri, d?.level) };
   });
 
   connection.onCodeAction((p) => guard('code action', () => {
@@ -415,14 +420,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(EstimateMethod, (p: EstimateParams): EstimateResult => {
     const a = p && typeof p.uri === 'string' ? analysisOf(p.uri) : undefined;
     if (!a) throw new ResponseError(-32602, `${p?.uri} is not open`);
-    const tree = p.level ? treeEstimates(a, p.level) : undefined;
-    const est = tree ? (tree.length ? new Map(tree.map((e) => [e.level, e])) : undefined) : levelEstimates(a);
-    if (!est) throw new ResponseError(-32803, `no estimate for ${p.level ? `level ${p.level}` : 'this file'} (does it check without errors?)`);
-    const levels = [...est.values()].map((e) => {
+    const found = p.level ? treeEstimates(a, p.level) : levelEstimates(a)?.values();
+    if (!found) throw new ResponseError(-32803, `no estimate for ${p.level ? `level ${p.level}` : 'this file'} (does it check without errors?)`);
+    const est = [...found];
+    const levels = est.map((e) => {
       const c = chosenCost(e);
       return { level: e.level, mode: e.chosen, peakBytes: c?.peakBytes ?? 0 };
     });
-    const markdown = [...est.values()].map((e) => e.markdown ?? '').join('\n\n---\n\n');
+    const markdown = est.map((e) => e.markdown ?? '').join('\n\n---\n\n');
     return { version: a.version, peakBytes: Math.max(0, ...levels.map((l) => l.peakBytes)), levels, ...(markdown ? { markdown } : {}) };
   });
 
