@@ -6,10 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createTokenInstance, EOF } from 'chevrotain';
-import { lex, punctuationToken } from '../../server/src/syntax/lexer.js';
+import { createTokenInstance, EOF, type IToken } from 'chevrotain';
+import { punctuationToken } from '../../server/src/syntax/lexer.js';
+import { lex } from '../../server/src/syntax/scanner.js';
 import { errorMessages } from '../../server/src/syntax/messages.js';
-import { parse } from '../../server/src/syntax/parse.js';
+import { parse, parseText } from '../../server/src/syntax/parse.js';
 import { parser } from '../../server/src/syntax/parser.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -70,4 +71,23 @@ test('a fallback alternative that consumes nothing is taken at the end of the fi
     ['data', "expected a name after 'data'"],
   ];
   for (const [text, message] of cases) assert.deepEqual(parse(text).problems.map((p) => p.message), [message], text);
+});
+
+test('the parser reads shared tokens; a parse in which chevrotain recovered is redone with real ones', (t) => {
+  const text = 'param a = 1\nparam b = 2\n';
+  const calls: IToken[][] = [];
+  const original = parser.parseProgram.bind(parser);
+  t.mock.method(parser, 'parseProgram', (...args: Parameters<typeof parser.parseProgram>) => {
+    calls.push(args[1]);
+    const run = original(...args);
+    // As if chevrotain's recovery had acted in the first parse.
+    return calls.length === 1 ? { ...run, reusable: false } : run;
+  });
+  const parsed = parseText(text);
+  assert.equal(calls.length, 2);
+  const [shared, exact] = calls as [IToken[], IToken[]];
+  assert.equal(shared[0], shared[4], "one object for both 'param' tokens");
+  assert.ok(Number.isNaN(shared[0]!.startOffset));
+  assert.deepEqual(exact, lex(text).tokens);
+  assert.deepEqual(parsed.result, parse(text));
 });

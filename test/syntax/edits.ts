@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { keywords, punctuation } from '../../grammar/tokens.js';
-import { lex } from '../../server/src/syntax/lexer.js';
+import { lex } from '../../server/src/syntax/scanner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Expr, ParamDecl } from '../../server/src/syntax/ast.js';
-import { lex, splitNumber, unitFactor } from '../../server/src/syntax/lexer.js';
+import { splitNumber, unitFactor } from '../../server/src/syntax/lexer.js';
+import { lex } from '../../server/src/syntax/scanner.js';
 import { parse } from '../../server/src/syntax/parse.js';
 import { keywords, units } from '../../grammar/tokens.js';
 

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { LevelDecl } from '../../server/src/syntax/ast.js';
-import { lex } from '../../server/src/syntax/lexer.js';
+import { lex } from '../../server/src/syntax/scanner.js';
 import { parse } from '../../server/src/syntax/parse.js';
 
 const valid = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'valid');

@@ -1,7 +1,7 @@
 // The tokens of an analysed text, classified by their text (not by the lexer's token type
 // names, which are the syntax layer's business): completion, signature help, semantic tokens
 // and the formatter read tokens because they must work on text the parser cannot make sense of.
-import { lex } from '../syntax/lexer.js';
+import { lex } from '../syntax/scanner.js';
 import type { Span } from '../syntax/ast.js';
 
 export type TokenClass = 'name' | 'number' | 'string' | 'punct' | 'bad';

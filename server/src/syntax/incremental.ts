@@ -14,7 +14,7 @@
 // The result is exactly what parsing the whole text gives; the tests hold the two together on
 // random edits.
 import type { Comment, Decl, SyntaxProblem, TopItem } from './ast.js';
-import { lex } from './lexer.js';
+import { scan, type Scan } from './scanner.js';
 import { mergeProblems, parseText, type ParsedText } from './parse.js';
 import { LOOKAHEAD_REACH, parser } from './parser.js';
 import { TokenStream } from './token-stream.js';
@@ -49,16 +49,16 @@ export function reparse(previous: ParsedText, text: string, window = WINDOW): Pa
   // before it. Otherwise (an edit that swallows what follows) lex the whole rest.
   let to = lineStartFrom(text, Math.min(text.length, newEnd + window));
   for (;;) {
-    let lexed: ReturnType<typeof lex>;
+    let lexed: Scan;
     try {
-      lexed = lex(text, from, to);
+      lexed = scan(text, from, to);
     } catch {
       return parseText(text);
     }
     const whole = to === text.length;
-    const n = lexed.tokens.length;
-    const ts = new TokenStream(text, lexed.tokens, lexed.problems.map((q) => q.range.start));
-    const run = parser.parseProgram(ts, lexed.tokens, [], text.length, (at, token) => at >= newEnd && oldDeclAt.has(at - delta) && (whole || token + LOOKAHEAD_REACH < n));
+    const n = lexed.count;
+    const ts = new TokenStream(text, lexed);
+    const run = parser.parseProgram(ts, ts.chevrotainTokens(false), [], text.length, (at, token) => at >= newEnd && oldDeclAt.has(at - delta) && (whole || token + LOOKAHEAD_REACH < n));
     if (!run.reusable) return parseText(text);
     if (run.stoppedAt === undefined && !whole) {
       to = text.length;

@@ -2,4 +2,4 @@
 export * from './ast.js';
 export { parse } from './parse.js';
 export { LineIndex, type LineCharacter } from './line-index.js';
-export { lex, type LexResult } from './lexer.js';
+export { lex, scan, type LexResult, type Scan } from './scanner.js';

@@ -1,10 +1,10 @@
-// The chevrotain lexer of .mlo, built once from grammar/tokens.ts. Keywords are their own token
-// types (a name whose whole text is a keyword is retyped after lexing, so `stepsize` stays a
-// name) and all belong to the `Name` category: the parser accepts any of them where a name is expected and treats them as
+// The chevrotain token types of .mlo, built once from grammar/tokens.ts, and chevrotain's lexer
+// of them (the reference the scanner is tested against). Keywords are their own token types (a
+// name whose whole text is a keyword is retyped, so `stepsize` stays a name) and all belong to the
+// `Name` category: the parser accepts any of them where a name is expected and treats them as
 // keywords only where a statement starts.
 import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 import { keywords, patterns, punctuation, units, type Keyword } from '../../../grammar/tokens.js';
-import type { Comment, SyntaxProblem } from './ast.js';
 
 /** Category of every token the parser sees: what recovery steps over ("any token but the end"). */
 export const AnyToken = createToken({ name: 'Any', pattern: Lexer.NA });
@@ -77,19 +77,29 @@ export const allTokens: TokenType[] = [
   AnyToken,
 ];
 
-// The lexer itself matches keywords as identifiers and retypes them afterwards (lex below): one
-// map lookup per name instead of trying every keyword's pattern (and its longer_alt) at each
-// name. The result is the same, since every keyword is identifier-shaped: a keyword token is an
-// identifier whose whole text is the keyword.
-const keywordByImage = new Map<string, TokenType>(keywordTypes);
+// The chevrotain lexer of these token types: the reference scanner.ts is tested against (the
+// parser never sees its tokens). It matches keywords as identifiers and retypes them afterwards,
+// as the scanner does: every keyword is identifier-shaped, so a keyword token is an identifier
+// whose whole text is the keyword.
 for (const kw of keywords) {
-  if (!new RegExp(`^${patterns.identifier}$`).test(kw)) throw new Error(`keyword '${kw}' is not identifier-shaped: lex() cannot retype it`);
+  if (!new RegExp(`^${patterns.identifier}$`).test(kw)) throw new Error(`keyword '${kw}' is not identifier-shaped: names cannot be retyped`);
 }
 const keywordTypeSet = new Set(keywordTypes.values());
-const lexer = new Lexer(allTokens.filter((t) => !keywordTypeSet.has(t)), {
-  positionTracking: 'onlyOffset',
-  ensureOptimizations: true,
-});
+let referenceLexer: Lexer | undefined;
+
+/** The tokens and rejected character runs (offset, length) of chevrotain's lexer, keywords retyped. */
+export function referenceLex(text: string): { tokens: IToken[]; comments: IToken[]; errors: { offset: number; length: number }[] } {
+  referenceLexer ??= new Lexer(allTokens.filter((t) => !keywordTypeSet.has(t)), { positionTracking: 'onlyOffset', ensureOptimizations: true });
+  const r = referenceLexer.tokenize(text);
+  for (const t of r.tokens) {
+    const kw = t.tokenType === Identifier ? keywordTypes.get(t.image as Keyword) : undefined;
+    if (kw !== undefined) {
+      t.tokenType = kw;
+      t.tokenTypeIdx = kw.tokenTypeIdx!;
+    }
+  }
+  return { tokens: r.tokens, comments: r.groups.comments ?? [], errors: r.errors.map((e) => ({ offset: e.offset, length: e.length })) };
+}
 
 const unitFactors = new Map(units.map((u) => [u.text, u.factor]));
 
@@ -125,44 +135,4 @@ function hasUnit(text: string): boolean {
   }
   const last = text.charCodeAt(n - 1);
   return !(last >= 0x30 && last <= 0x39);
-}
-
-export interface LexResult {
-  tokens: IToken[];
-  comments: Comment[];
-  problems: SyntaxProblem[];
-}
-
-/**
- * Tokenizes a text from offset `from` (a token start: the lexer needs no other context) to `to`
- * (its end, or a line start: no token spans a line break); offsets in the result are offsets into
- * the whole text. Never throws: characters no token matches become problems.
- */
-export function lex(text: string, from = 0, to = text.length): LexResult {
-  const r = lexer.tokenize(from > 0 || to < text.length ? text.slice(from, to) : text);
-  for (const t of r.tokens) {
-    if (from > 0) t.startOffset += from;
-    if (t.tokenType !== Identifier) continue;
-    const kw = keywordByImage.get(t.image);
-    if (kw !== undefined) {
-      t.tokenType = kw;
-      t.tokenTypeIdx = kw.tokenTypeIdx!;
-    }
-  }
-  const comments: Comment[] = (r.groups.comments ?? []).map((t) => ({
-    range: { start: t.startOffset + from, end: t.startOffset + from + t.image.length },
-    text: t.image,
-  }));
-  const problems: SyntaxProblem[] = r.errors.map((e) => {
-    const offset = e.offset + from;
-    const bad = text.slice(offset, offset + e.length);
-    const shown = bad.length > 20 ? `${bad.slice(0, 20)}…` : bad;
-    return {
-      kind: 'unexpected-character',
-      message:
-        e.length === 1 ? `unexpected character '${shown}'` : `unexpected characters '${shown}'`,
-      range: { start: offset, end: offset + e.length },
-    };
-  });
-  return { tokens: r.tokens, comments, problems };
 }

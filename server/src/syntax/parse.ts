@@ -1,7 +1,7 @@
 // Entry point of the syntax layer: text → (Program, problems). Never throws.
-import type { ParseResult, Span, SyntaxProblem, TopItem } from './ast.js';
-import { lex } from './lexer.js';
-import { parser } from './parser.js';
+import type { Comment, ParseResult, Span, SyntaxProblem, TopItem } from './ast.js';
+import { parser, type ProgramParse } from './parser.js';
+import { scan, type Scan } from './scanner.js';
 import { TokenStream } from './token-stream.js';
 
 /** A parsed text with what `reparse` (incremental.ts) needs to re-use its unchanged parts. */
@@ -21,11 +21,11 @@ export function parse(text: string): ParseResult {
 
 export function parseText(text: string): ParsedText {
   const src = typeof text === 'string' ? text : String(text ?? '');
-  let lexed: ReturnType<typeof lex>;
+  let lexed: Scan;
   try {
-    lexed = lex(src);
+    lexed = scan(src);
   } catch (e) {
-    // chevrotain's lexer does not throw on bad input; this only guards against the unforeseen.
+    // The scanner does not throw on any input (fuzzed); this only guards against the unforeseen.
     const problem: SyntaxProblem = {
       kind: 'unexpected-character',
       message: `internal lexer error: ${e instanceof Error ? e.message : String(e)}`,
@@ -34,8 +34,8 @@ export function parseText(text: string): ParsedText {
     const program = { kind: 'Program' as const, decls: [], comments: [], range: { start: 0, end: src.length } };
     return { text: src, result: { program, problems: [problem] }, items: [], lexProblems: [], reusable: false };
   }
-  const ts = new TokenStream(src, lexed.tokens, lexed.problems.map((p) => p.range.start));
-  const run = parser.parseProgram(ts, lexed.tokens, lexed.comments, src.length);
+  const ts = new TokenStream(src, lexed);
+  const run = parseTokens(ts, lexed.comments, src.length);
   return {
     text: src,
     result: { program: run.program, problems: mergeProblems(lexed.problems, run.problems) },
@@ -43,6 +43,15 @@ export function parseText(text: string): ParsedText {
     lexProblems: lexed.problems,
     reusable: run.reusable,
   };
+}
+
+/**
+ * Parses a token stream with shared chevrotain tokens; where chevrotain's own recovery acted (it
+ * reads the offsets of tokens), parses again with real ones so its problems are placed exactly.
+ */
+export function parseTokens(ts: TokenStream, comments: Comment[], textLength: number, stopAt?: (offset: number, token: number) => boolean): ProgramParse {
+  const run = parser.parseProgram(ts, ts.chevrotainTokens(false), comments, textLength, stopAt);
+  return run.reusable ? run : parser.parseProgram(ts, ts.chevrotainTokens(true), comments, textLength, stopAt);
 }
 
 /**

@@ -17,7 +17,7 @@ export const runKeywords = new Set<Keyword>(runStatementKeywords);
 const statementStarters = new Set<Keyword>([...declarationKeywords, ...levelStatementKeywords, ...runStatementKeywords]);
 
 /** Stands in during chevrotain's grammar recording, when rules run once with no input. */
-const emptyStream = new TokenStream('', []);
+const emptyStream = new TokenStream('');
 
 export abstract class ParserBase extends EmbeddedActionsParser {
   /** Chevrotain's index of the last consumed token (-1 before the first). */
@@ -88,16 +88,16 @@ export abstract class ParserBase extends EmbeddedActionsParser {
   // ---------------------------------------------------------------- looking at tokens
 
   protected kind(j = this.i): string {
-    return this.ts.kinds[j]!;
+    return this.ts.kind(j);
   }
   protected kw(j = this.i): Keyword | null {
-    return this.ts.keywords[j]!;
+    return this.ts.keyword(j);
   }
   protected start(j = this.i): number {
     return this.ts.starts[j]!;
   }
   protected at(kind: string): boolean {
-    return this.ts.kinds[this.i] === kind;
+    return this.ts.kind(this.i) === kind;
   }
   protected tokenRange(j = this.i): Span {
     return { start: this.ts.starts[j]!, end: this.ts.ends[j]! };
@@ -115,10 +115,10 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     return this.ts.newlineBetween(this.prevEnd, this.start(j));
   }
   protected isName(j = this.i): boolean {
-    return this.ts.kinds[j] === 'name';
+    return this.ts.kind(j) === 'name';
   }
   protected ident(j = this.i): Ident {
-    return { kind: 'Ident', name: this.ts.images[j]!, range: this.tokenRange(j) };
+    return { kind: 'Ident', name: this.ts.image(j), range: this.tokenRange(j) };
   }
 
   /**
@@ -128,26 +128,26 @@ export abstract class ParserBase extends EmbeddedActionsParser {
    * `optimizer sgd`, `steps` is the last operand and `optimizer` starts the statement.
    */
   protected startsStatement(j = this.i): boolean {
-    const kw = this.ts.keywords[j];
+    const kw = this.ts.keyword(j);
     if (kw === null || kw === undefined || !statementStarters.has(kw)) return false;
-    const next = this.ts.kinds[j + 1];
+    const next = this.ts.kind(j + 1);
     if (next === 'number' || next === 'string' || next === 'ustring' || next === '{') return true;
     if (next !== 'name') return false;
-    const nextKw = this.ts.keywords[j + 1];
+    const nextKw = this.ts.keyword(j + 1);
     if (nextKw === null || nextKw === undefined || !statementStarters.has(nextKw)) return true;
-    const after = this.ts.kinds[j + 2];
+    const after = this.ts.kind(j + 2);
     return !(after === 'name' || after === 'number' || after === 'string' || after === 'ustring' || after === '{');
   }
 
   /** A declaration keyword in a place where a declaration can really start (`level NAME`, `run {`). */
   protected startsDeclaration(j = this.i): boolean {
-    const kw = this.ts.keywords[j];
+    const kw = this.ts.keyword(j);
     if (kw === null || kw === undefined || !declKeywords.has(kw)) return false;
-    return kw === 'run' ? this.ts.kinds[j + 1] === '{' : this.ts.kinds[j + 1] === 'name';
+    return kw === 'run' ? this.ts.kind(j + 1) === '{' : this.ts.kind(j + 1) === 'name';
   }
 
   protected canStartOperand(j = this.i): boolean {
-    const k = this.ts.kinds[j];
+    const k = this.ts.kind(j);
     if (k === 'name') return !this.startsStatement(j);
     return k === 'number' || k === 'string' || k === 'ustring' || k === '(' || k === '[' || k === '-';
   }

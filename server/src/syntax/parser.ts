@@ -308,7 +308,7 @@ class MloParser extends ParserBase {
     } else if (this.i > 0 && !this.onNewLine()) {
       this.problem('unexpected-token', `unexpected ${found} after the declaration`, this.tokenRange());
     } else {
-      const hint = this.isName() ? suggest(this.ts.images[this.i]!, declarationKeywords) : '';
+      const hint = this.isName() ? suggest(this.ts.image(this.i), declarationKeywords) : '';
       this.problem(
         'expected-declaration',
         `expected a declaration (data, model, param, level or run), found ${found}${hint}`,
@@ -457,7 +457,7 @@ class MloParser extends ParserBase {
         const brace = this.blockBrace;
         this.problem(
           'unexpected-token',
-          `unexpected ${this.ts.describe(this.i)} before the '{' of ${this.blockLabel}${this.blockKind === 'level' && this.isName() ? suggest(this.ts.images[this.i]!, ['above']) : ''}`,
+          `unexpected ${this.ts.describe(this.i)} before the '{' of ${this.blockLabel}${this.blockKind === 'level' && this.isName() ? suggest(this.ts.image(this.i), ['above']) : ''}`,
           { start: this.start(), end: this.ts.ends[brace - 1]! },
         );
         this.skip(1);
@@ -513,7 +513,7 @@ class MloParser extends ParserBase {
   private findBraceAhead(block: BlockKind): number {
     if (block !== 'level') return -1;
     for (let j = this.i; j < this.i + 8 && j < this.ts.eof; j++) {
-      const k = this.ts.kinds[j];
+      const k = this.ts.kind(j);
       if (k === '{') return j > this.i ? j : -1;
       if (k === '}' || this.startsDeclaration(j) || this.startsStatement(j)) return -1;
     }
@@ -547,7 +547,7 @@ class MloParser extends ParserBase {
     } else {
       const list = block === 'level' ? levelStatementList : runStatementList;
       const hint = this.isName()
-        ? suggest(this.ts.images[this.i]!, block === 'level' ? levelStatementKeywords : runStatementKeywords)
+        ? suggest(this.ts.image(this.i), block === 'level' ? levelStatementKeywords : runStatementKeywords)
         : '';
       this.problem('expected-statement', `expected a ${block} statement (${list}), found ${found}${hint}`, range);
     }
@@ -556,7 +556,7 @@ class MloParser extends ParserBase {
   private afterSeparator(): boolean {
     const p = this.i - 1;
     if (p < 0) return true;
-    const k = this.ts.kinds[p];
+    const k = this.ts.kind(p);
     return k === '{' || k === ';' || k === ',';
   }
 
@@ -907,7 +907,7 @@ class MloParser extends ParserBase {
     alt((): Expr => this.stringToken(1)),
     alt((): Expr => {
       const range = this.tokenRange();
-      const image = this.ts.images[this.i]!;
+      const image = this.ts.image(this.i);
       this.take(1, UnterminatedString);
       // Reported after the token so the `)` it swallowed is not reported as missing too.
       this.consumedSinceProblem = true;
@@ -924,7 +924,7 @@ class MloParser extends ParserBase {
     }),
     alt((): Expr => {
       if (this.at('eof') || this.onNewLine() || this.startsStatement()) {
-        const prev = this.i > 0 ? `'${this.ts.images[this.i - 1]}'` : 'here';
+        const prev = this.i > 0 ? `'${this.ts.image(this.i - 1)}'` : 'here';
         this.problem('expected-expression', `expected an expression after ${prev}`, this.here());
       } else {
         this.problem('expected-expression', `expected an expression, found ${this.ts.describe(this.i)}`, this.tokenRange());
@@ -1211,7 +1211,7 @@ class MloParser extends ParserBase {
   private excessClosers(): number {
     let net = 0;
     for (let j = this.i; ; j++) {
-      const k = this.ts.kinds[j];
+      const k = this.ts.kind(j);
       if (k === 'eof' || k === '}' || k === '{' || this.startsStatement(j)) return net;
       if (k === ')') net++;
       else if (k === '(') net--;
@@ -1280,9 +1280,9 @@ class MloParser extends ParserBase {
   private atom(): Expr | undefined {
     if (this.RECORDING_PHASE || this.depth >= MAX_DEPTH) return undefined;
     const i = this.i;
-    const next = this.ts.kinds[i + 1]!;
+    const next = this.ts.kind(i + 1);
     if (extendsOperand.has(next)) return undefined;
-    const kind = this.ts.kinds[i];
+    const kind = this.ts.kind(i);
     if (kind === 'number') return this.numberToken(6);
     if (kind === 'name' && !this.startsStatement(i)) return this.nameToken(6);
     if (kind === 'string') return this.stringToken(6);
@@ -1297,13 +1297,13 @@ class MloParser extends ParserBase {
   }
   private numberToken(idx: number): NumberLit {
     const range = this.tokenRange();
-    const text = this.ts.images[this.i]!;
+    const text = this.ts.image(this.i);
     this.take(idx, NumberTok);
     return this.numberLit(text, range);
   }
   private stringToken(idx: number): StringLit {
     const range = this.tokenRange();
-    const image = this.ts.images[this.i]!;
+    const image = this.ts.image(this.i);
     this.take(idx, StringTok);
     return { kind: 'String', value: decodeString(image, true), range };
   }

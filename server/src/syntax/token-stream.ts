@@ -1,34 +1,31 @@
-// The lexer's tokens flattened into parallel arrays (kind, keyword, start, end) with an
-// end-of-file sentinel, so the parser's lookahead is plain array reads.
-import type { IToken, TokenType } from 'chevrotain';
-import { keywords, punctuation, type Keyword } from '../../../grammar/tokens.js';
-import { Identifier, keywordToken, NumberTok, punctuationToken, StringTok, UnterminatedString } from './lexer.js';
+// The scanner's tokens as the parser reads them: parallel arrays (kind, keyword, start, end) with
+// an end-of-file sentinel, so the parser's lookahead is plain array reads, and the token vector
+// chevrotain consumes.
+import type { IToken } from 'chevrotain';
+import type { Keyword } from '../../../grammar/tokens.js';
+import { imageAt, keywordOf, kindOf, scan, tokenAt, typeOf, type Scan, type TokenKind } from './scanner.js';
+
+export type { TokenKind } from './scanner.js';
 
 /**
- * `name` for identifiers and keywords alike (`keyword` tells them apart), `number`, `string`,
- * `ustring` (unterminated), `eof`, or the punctuation's own text (`(`, `..`, ...).
+ * One shared token per code: all chevrotain's matching reads (`tokenTypeIdx`). Its recovery
+ * reads offsets and images too; a parse in which it acted is redone with real tokens
+ * (`parse.ts`), so what it reports is exact.
  */
-export type TokenKind = string;
-
-const kindByTypeIdx: TokenKind[] = [];
-const keywordByTypeIdx: (Keyword | null)[] = [];
-function register(t: TokenType, kind: TokenKind, kw: Keyword | null = null): void {
-  kindByTypeIdx[t.tokenTypeIdx!] = kind;
-  keywordByTypeIdx[t.tokenTypeIdx!] = kw;
+const sharedTokens: IToken[] = [];
+function sharedToken(code: number): IToken {
+  let t = sharedTokens[code];
+  if (t === undefined) {
+    const type = typeOf(code);
+    t = sharedTokens[code] = { image: '', startOffset: NaN, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type } as IToken;
+  }
+  return t;
 }
-register(Identifier, 'name');
-register(NumberTok, 'number');
-register(StringTok, 'string');
-register(UnterminatedString, 'ustring');
-for (const kw of keywords) register(keywordToken(kw), 'name', kw);
-for (const p of punctuation) register(punctuationToken(p.name), p.text);
 
 export class TokenStream {
-  readonly kinds: TokenKind[];
-  readonly keywords: (Keyword | null)[];
+  readonly codes: Uint8Array;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
-  readonly images: string[];
   /** Index of the end-of-file sentinel (= number of real tokens). */
   readonly eof: number;
   /** Tokens that come right after characters the lexer rejected (already reported by it). */
@@ -36,42 +33,46 @@ export class TokenStream {
 
   constructor(
     readonly text: string,
-    tokens: IToken[],
-    badCharOffsets: readonly number[] = [],
+    private readonly scanned: Scan = scan(''),
   ) {
-    const n = tokens.length;
-    // Sized up front and filled by index: half the cost of growing by push (V8 keeps arrays of
-    // this size in fast elements).
-    const kinds: TokenKind[] = (this.kinds = new Array<TokenKind>(n + 2));
-    const kws: (Keyword | null)[] = (this.keywords = new Array<Keyword | null>(n + 2));
-    const images: string[] = (this.images = new Array<string>(n + 2));
-    this.starts = new Int32Array(n + 2);
-    this.ends = new Int32Array(n + 2);
-    for (let i = 0; i < n; i++) {
-      const t = tokens[i]!;
-      const idx = t.tokenTypeIdx;
-      kinds[i] = kindByTypeIdx[idx] ?? 'unknown';
-      kws[i] = keywordByTypeIdx[idx] ?? null;
-      this.starts[i] = t.startOffset;
-      this.ends[i] = t.startOffset + t.image.length;
-      images[i] = t.image;
-    }
-    // Two sentinels so `i + 1` lookahead at the last token is always defined.
-    for (let i = n; i < n + 2; i++) {
-      kinds[i] = 'eof';
-      kws[i] = null;
-      this.starts[i] = text.length;
-      this.ends[i] = text.length;
-      images[i] = '';
-    }
+    const n = scanned.count;
+    this.codes = scanned.codes;
+    this.starts = scanned.starts;
+    this.ends = scanned.ends;
     this.eof = n;
     this.afterBadChars = new Set();
     // Each rejected run of characters lies before exactly one token (or the end of the file).
     let t = 0;
-    for (const off of badCharOffsets) {
+    for (const p of scanned.problems) {
+      const off = p.range.start;
       while (t < n && this.starts[t]! < off) t++;
       this.afterBadChars.add(t);
     }
+  }
+
+  /** The kind of token `i` (`eof` at and past the end). */
+  kind(i: number): TokenKind {
+    return kindOf(this.codes[i]!);
+  }
+  /** The keyword token `i` spells, or null. */
+  keyword(i: number): Keyword | null {
+    return keywordOf(this.codes[i]!);
+  }
+  /** The text of token `i`. */
+  image(i: number): string {
+    return imageAt(this.text, this.scanned, i);
+  }
+
+  /**
+   * The tokens for chevrotain: shared ones per type (`exact` false), or each with its own offset
+   * and image, for a parse whose recovery errors must say where they are.
+   */
+  chevrotainTokens(exact: boolean): IToken[] {
+    const n = this.eof;
+    const out = new Array<IToken>(n);
+    const s = this.scanned;
+    for (let i = 0; i < n; i++) out[i] = exact ? tokenAt(this.text, s, i) : sharedToken(s.codes[i]!);
+    return out;
   }
 
   /** Whether a line break lies between two offsets (only comments and whitespace lie between tokens). */
@@ -86,10 +87,10 @@ export class TokenStream {
 
   /** How a token is named in a message: `'loss'`, `a number`, `the end of the file`. */
   describe(i: number): string {
-    const kind = this.kinds[i];
+    const kind = this.kind(i);
     if (kind === 'eof') return 'the end of the file';
     if (kind === 'string' || kind === 'ustring') return 'a string';
-    const img = this.images[i]!;
+    const img = this.image(i);
     return `'${img.length > 24 ? `${img.slice(0, 24)}…` : img}'`;
   }
 }
