@@ -45,6 +45,8 @@ export abstract class ParserBase extends EmbeddedActionsParser {
   /** Points the parser at a new token stream, clearing the state of the last parse. */
   protected begin(ts: TokenStream, tokens: IToken[]): void {
     this.input = tokens;
+    // The vector may be longer than this text's tokens (TokenStream re-uses one).
+    this.tokVectorLength = ts.eof;
     this.ts = ts;
     this.problems = [];
     this.consumedSinceProblem = !ts.afterBadChars.has(0);

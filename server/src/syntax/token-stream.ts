@@ -22,6 +22,9 @@ function sharedToken(code: number): IToken {
   return t;
 }
 
+/** The shared-token vector, grown to the longest text parsed so far. */
+const sharedVector: IToken[] = [];
+
 export class TokenStream {
   readonly codes: Uint8Array;
   readonly starts: Int32Array;
@@ -64,14 +67,22 @@ export class TokenStream {
   }
 
   /**
-   * The tokens for chevrotain: shared ones per type (`exact` false), or each with its own offset
-   * and image, for a parse whose recovery errors must say where they are.
+   * The tokens for chevrotain, as many as `eof` (the array may be longer: the parser tells
+   * chevrotain the length): shared ones per type, in one array every parse re-uses (`exact`
+   * false), or each with its own offset and image, for a parse whose recovery errors must say
+   * where they are.
    */
   chevrotainTokens(exact: boolean): IToken[] {
     const n = this.eof;
-    const out = new Array<IToken>(n);
     const s = this.scanned;
-    for (let i = 0; i < n; i++) out[i] = exact ? tokenAt(this.text, s, i) : sharedToken(s.codes[i]!);
+    if (exact) {
+      const out = new Array<IToken>(n);
+      for (let i = 0; i < n; i++) out[i] = tokenAt(this.text, s, i);
+      return out;
+    }
+    const out = sharedVector;
+    const codes = s.codes;
+    for (let i = 0; i < n; i++) out[i] = sharedToken(codes[i]!);
     return out;
   }
 
