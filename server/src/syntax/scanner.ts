@@ -1,7 +1,9 @@
-// The scanner: text → parallel arrays of tokens (type, start, end, image), one pass over the
-// character codes. It recognises exactly the tokens of the chevrotain lexer that lexer.ts builds
-// from grammar/tokens.ts (same patterns, same order: the first pattern that matches at a position
-// wins), which test/syntax/scanner.test.ts checks on every sample, fixture and random edits.
+// The scanner: text → parallel typed arrays of tokens (a code per token, start, end), one pass
+// over the character codes; a token's text is sliced only when asked for. It recognises exactly
+// the tokens of the chevrotain lexer that lexer.ts builds from grammar/tokens.ts (same patterns,
+// same order: the first pattern that matches at a position wins; its character classes are those
+// patterns', written out), which test/syntax/scanner.test.ts checks on every sample and fixture,
+// random edits and random strings.
 // Why not the chevrotain lexer itself: it makes a token object and a string for every token and
 // every run of whitespace (4 MiB for a 5,000-line file), and the parser reads parallel arrays;
 // scanning straight into them takes about a third of the time (docs/benchmarks.md, "Parse and check").
