@@ -1,7 +1,7 @@
 // The tokens of an analysed text, classified by their text (not by the lexer's token type
 // names, which are the syntax layer's business): completion, signature help, semantic tokens
 // and the formatter read tokens because they must work on text the parser cannot make sense of.
-import { lex } from '../syntax/scanner.js';
+import { imageAt, scan } from '../syntax/scanner.js';
 import type { Span } from '../syntax/ast.js';
 
 export type TokenClass = 'name' | 'number' | 'string' | 'punct' | 'bad';
@@ -34,9 +34,13 @@ function classify(text: string): TokenClass {
 export function tokensOf(text: string): Lexed {
   const hit = cache.get(text);
   if (hit) return hit;
-  const r = lex(text);
-  const tokens: Tok[] = r.tokens.map((t) => ({ text: t.image, start: t.startOffset, end: t.startOffset + t.image.length, cls: classify(t.image) }));
-  const out: Lexed = { tokens, comments: r.comments.map((c) => c.range), problems: r.problems.length };
+  const s = scan(text);
+  const tokens: Tok[] = [];
+  for (let i = 0; i < s.count; i++) {
+    const image = imageAt(text, s, i);
+    tokens.push({ text: image, start: s.starts[i]!, end: s.ends[i]!, cls: classify(image) });
+  }
+  const out: Lexed = { tokens, comments: s.comments.map((c) => c.range), problems: s.problems.length };
   if (cache.size >= 4) cache.delete(cache.keys().next().value!);
   cache.set(text, out);
   return out;

@@ -278,7 +278,7 @@ export interface LexResult {
   problems: SyntaxProblem[];
 }
 
-/** The scan as chevrotain tokens (image, offset, type): for code that reads tokens one by one. */
+/** The scan as chevrotain tokens (image, offset, type): what the tests compare with chevrotain's lexer and edit texts by. */
 export function lex(text: string, from = 0, to = text.length): LexResult {
   const s = scan(text, from, to);
   const tokens: IToken[] = new Array<IToken>(s.count);

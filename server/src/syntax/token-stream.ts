@@ -1,6 +1,6 @@
-// The scanner's tokens as the parser reads them: parallel arrays (kind, keyword, start, end) with
-// an end-of-file sentinel, so the parser's lookahead is plain array reads, and the token vector
-// chevrotain consumes.
+// The scanner's tokens as the parser reads them: the scan's typed arrays (a code per token, start,
+// end, with end-of-file sentinels), read through kind(i), keyword(i) and image(i), so the parser's
+// lookahead is plain array reads; and the token vector chevrotain consumes.
 import type { IToken } from 'chevrotain';
 import type { Keyword } from '../../../grammar/tokens.js';
 import { imageAt, keywordOf, kindOf, scan, tokenAt, typeOf, type Scan, type TokenKind } from './scanner.js';
