@@ -82,6 +82,19 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     const bad = this.ts.afterBadChars;
     this.consumedSinceProblem = bad.size === 0 || !bad.has(this.currIdx + 1);
   }
+  /** Chevrotain's end of the input: tokens from here on read as the end of the file. */
+  protected get inputEnd(): number {
+    return this.tokVectorLength;
+  }
+  /**
+   * Consumes the tokens up to `j` (exclusive) at once, as a run of takes would: for the fast
+   * path of expressions, which reads them itself and reports nothing (it never runs past
+   * characters the lexer rejected, so the quiet period ends as after a take).
+   */
+  protected takeUpTo(j: number): void {
+    this.currIdx = j - 1;
+    this.consumedSinceProblem = true;
+  }
   /** Steps over a token during recovery: the quiet period goes on. */
   protected skip(idx: number, type: TokenType = AnyToken): void {
     this.consume(idx, type);
@@ -123,22 +136,9 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     return { kind: 'Ident', name: this.ts.image(j), range: this.tokenRange(j) };
   }
 
-  /**
-   * Whether a keyword in a place where a name could also stand starts the next statement or
-   * declaration. It does when a value follows it (`steps 100`, `run {`, `params net`), except
-   * when what follows is itself a keyword with a value after it: in `loss a * steps` followed by
-   * `optimizer sgd`, `steps` is the last operand and `optimizer` starts the statement.
-   */
+  /** Whether token `j`, a keyword where a name could also stand, starts the next statement (`startsStatementAt`). */
   protected startsStatement(j = this.i): boolean {
-    const kw = this.ts.keyword(j);
-    if (kw === null || kw === undefined || !statementStarters.has(kw)) return false;
-    const next = this.ts.kind(j + 1);
-    if (next === 'number' || next === 'string' || next === 'ustring' || next === '{') return true;
-    if (next !== 'name') return false;
-    const nextKw = this.ts.keyword(j + 1);
-    if (nextKw === null || nextKw === undefined || !statementStarters.has(nextKw)) return true;
-    const after = this.ts.kind(j + 2);
-    return !(after === 'name' || after === 'number' || after === 'string' || after === 'ustring' || after === '{');
+    return startsStatementAt(this.ts, j);
   }
 
   /** A declaration keyword in a place where a declaration can really start (`level NAME`, `run {`). */
@@ -149,9 +149,7 @@ export abstract class ParserBase extends EmbeddedActionsParser {
   }
 
   protected canStartOperand(j = this.i): boolean {
-    const k = this.ts.kind(j);
-    if (k === 'name') return !this.startsStatement(j);
-    return k === 'number' || k === 'string' || k === 'ustring' || k === '(' || k === '[' || k === '-';
+    return canStartOperandAt(this.ts, j);
   }
 
   /** Where the expression about to be parsed starts (its first token, or the error point). */
@@ -198,4 +196,29 @@ export abstract class ParserBase extends EmbeddedActionsParser {
       };
     });
   }
+}
+
+/**
+ * Whether a keyword in a place where a name could also stand starts the next statement or
+ * declaration. It does when a value follows it (`steps 100`, `run {`, `params net`), except
+ * when what follows is itself a keyword with a value after it: in `loss a * steps` followed by
+ * `optimizer sgd`, `steps` is the last operand and `optimizer` starts the statement.
+ */
+export function startsStatementAt(ts: TokenStream, j: number): boolean {
+  const kw = ts.keyword(j);
+  if (kw === null || kw === undefined || !statementStarters.has(kw)) return false;
+  const next = ts.kind(j + 1);
+  if (next === 'number' || next === 'string' || next === 'ustring' || next === '{') return true;
+  if (next !== 'name') return false;
+  const nextKw = ts.keyword(j + 1);
+  if (nextKw === null || nextKw === undefined || !statementStarters.has(nextKw)) return true;
+  const after = ts.kind(j + 2);
+  return !(after === 'name' || after === 'number' || after === 'string' || after === 'ustring' || after === '{');
+}
+
+/** Whether token `j` can start an operand: a name that starts no statement, a literal, `(`, `[` or `-`. */
+export function canStartOperandAt(ts: TokenStream, j: number): boolean {
+  const k = ts.kind(j);
+  if (k === 'name') return !startsStatementAt(ts, j);
+  return k === 'number' || k === 'string' || k === 'ustring' || k === '(' || k === '[' || k === '-';
 }

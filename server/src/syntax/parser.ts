@@ -51,14 +51,12 @@ import { keywordToken, Name, NumberTok, punctuationToken, splitNumber, StringTok
 import { calleeLabel, levelStatementList, runStatementList } from './messages.js';
 import { declKeywords, levelKeywords, ParserBase, runKeywords } from './parser-base.js';
 import { suggest } from './suggest.js';
+import { FastExpressions } from './fast-expressions.js';
+import { decodeString, exactArray, extendsOperand, MAX_DEPTH } from './node-helpers.js';
 import type { TokenStream } from './token-stream.js';
 
 const unitList = units.map((u) => u.text).join(', ');
 
-/** Deeper nesting than this is reported instead of overflowing the stack. */
-const MAX_DEPTH = 200;
-/** Tokens that continue an operand (member, call, index, power) or an expression (operators). */
-const extendsOperand = new Set(['.', '(', '[', '^', '*', '/', '+', '-']);
 
 type BlockKind = 'level' | 'run';
 
@@ -391,7 +389,7 @@ class MloParser extends ParserBase {
       this.take(1, Equals);
       return this.operand(0);
     });
-    const decl: ParamDecl = { kind: 'Param', name, shape, range: { start, end: this.prevEnd } };
+    const decl: ParamDecl = { kind: 'Param', name, shape: exactArray(shape), range: { start, end: this.prevEnd } };
     if (init) decl.init = init;
     return decl;
   });
@@ -411,8 +409,9 @@ class MloParser extends ParserBase {
       });
     });
     const body: LevelStmt[] = [];
-    const decl: LevelDecl = { kind: 'Level', name, above, body, range: { start, end: start } };
+    const decl: LevelDecl = { kind: 'Level', name, above: exactArray(above), body, range: { start, end: start } };
     this.SUBRULE(this.block, { ARGS: ['level', label, body] });
+    decl.body = exactArray(body);
     decl.range.end = this.prevEnd;
     return decl;
   });
@@ -423,7 +422,7 @@ class MloParser extends ParserBase {
     const keyword = { start, end: this.prevEnd };
     const body: RunStmt[] = [];
     this.SUBRULE(this.block, { ARGS: ['run', 'the run block', body] });
-    return { kind: 'Run', keyword, body, range: { start, end: this.prevEnd } };
+    return { kind: 'Run', keyword, body: exactArray(body), range: { start, end: this.prevEnd } };
   });
 
   // ---------------------------------------------------------------- blocks
@@ -630,7 +629,7 @@ class MloParser extends ParserBase {
     this.paramsDone = false;
     this.paramsItemStart = 0;
     this.MANY(this.paramsLoop);
-    const stmt: ParamsStmt = { kind: 'Params', items, range: { start, end: this.prevEnd } };
+    const stmt: ParamsStmt = { kind: 'Params', items: exactArray(items), range: { start, end: this.prevEnd } };
     this.OPTION(() => {
       this.take(1, Kw('reset'));
       this.OR4([alt(() => this.take(1, Kw('from'))), alt(() => this.missing(`expected 'from' after 'reset'`))]);
@@ -920,7 +919,7 @@ class MloParser extends ParserBase {
       this.take(1, LBracket);
       const items: Expr[] = [];
       this.SUBRULE(this.listItems, { ARGS: [items, `expected ']' to close the list`, true] });
-      return { kind: 'List', items, range: { start: s, end: this.prevEnd } };
+      return { kind: 'List', items: exactArray(items), range: { start: s, end: this.prevEnd } };
     }),
     alt((): Expr => {
       if (this.at('eof') || this.onNewLine() || this.startsStatement()) {
@@ -1033,7 +1032,7 @@ class MloParser extends ParserBase {
         this.take(1, Arrow);
         items.push(this.operand(3));
       });
-      return { kind: 'Chain', items, range: { start: s, end: this.prevEnd } };
+      return { kind: 'Chain', items: exactArray(items), range: { start: s, end: this.prevEnd } };
     }),
     alt((): Expr => this.pendingFirst),
   ];
@@ -1125,6 +1124,7 @@ class MloParser extends ParserBase {
     if (!this.RECORDING_PHASE) {
       call.parens!.end = this.prevEnd;
       call.range.end = this.prevEnd;
+      call.args = exactArray(call.args);
     }
     return call;
   });
@@ -1267,8 +1267,17 @@ class MloParser extends ParserBase {
 
   /** An expression, where the `expr` rule would be called at occurrence `idx`: an atom directly when it is one. */
   private operand(idx: number): Expr {
+    if (!this.RECORDING_PHASE) {
+      const e = this.fast.operand(this.ts, this.i, this.inputEnd, this.depth);
+      if (e !== undefined) {
+        this.takeUpTo(this.fast.next);
+        return e;
+      }
+    }
     return this.atom() ?? this.subrule(idx, this.expr);
   }
+  /** Well-formed expressions without the rules (fast-expressions.ts); the rules take over where it gives up. */
+  private readonly fast = new FastExpressions();
 
   /**
    * A lone number, name or string that nothing after it extends (`batch: 64,`, `act: relu)`,
@@ -1313,13 +1322,6 @@ class MloParser extends ParserBase {
     this.take(5, Colon);
     return id;
   };
-}
-
-/** The value of a string token; `\"` and `\\` are escapes, any other backslash stays as written. */
-function decodeString(image: string, closed: boolean): string {
-  const inner = image.slice(1, closed ? -1 : undefined);
-  if (!inner.includes('\\')) return inner;
-  return inner.replace(/\\(["\\])/g, '$1');
 }
 
 /** The one parser instance: chevrotain's grammar analysis is done once, at module load. */

@@ -1,0 +1,249 @@
+// The fast path for well-formed expressions: plain recursive descent over the token arrays that
+// builds exactly the nodes the chevrotain rules of parser.ts build (same fields, same order,
+// same ranges). Most of a program is expressions, and in the rules each operand descends through
+// several chevrotain rule calls, alternations and loops. At anything the rules would report or
+// recover from — a missing `)`, an unknown unit, `=` for `:`, nesting too deep — it gives up
+// and the rules parse the expression from its start, so every problem and every recovery stays
+// theirs. `test/syntax/fast-expressions.test.ts` holds the two equal on every input it tries.
+import type { Arg, Call, Expr, Ident, NumberLit } from './ast.js';
+import { splitNumber, unitFactor } from './lexer.js';
+import { decodeString, exactArray, extendsOperand, MAX_DEPTH } from './node-helpers.js';
+import { canStartOperandAt, startsStatementAt } from './parser-base.js';
+import type { TokenStream } from './token-stream.js';
+
+/** Thrown (never outside this file) where the rules must take over. */
+const GIVE_UP = { giveUp: true };
+
+let enabled = true;
+/** Turns the fast path off (tests compare the parses with and without it). */
+export function setFastExpressions(on: boolean): void {
+  enabled = on;
+}
+
+export class FastExpressions {
+  private ts!: TokenStream;
+  /** The next token. */
+  private j = 0;
+  /** Where the expression read by the last `operand` ends (the index of its next token). */
+  next = 0;
+
+  /**
+   * The operand starting at token `from` with the parser at nesting `depth`, or undefined where
+   * the rules must parse it. Tokens from `limit` on are not the parser's to consume.
+   */
+  operand(ts: TokenStream, from: number, limit: number, depth: number): Expr | undefined {
+    if (!enabled || ts.afterBadChars.size > 0) return undefined;
+    this.ts = ts;
+    this.j = from;
+    let e: Expr;
+    try {
+      e = this.readOperand(depth);
+    } catch (x) {
+      if (x === GIVE_UP) return undefined;
+      throw x;
+    }
+    if (this.j > limit) return undefined;
+    this.next = this.j;
+    return e;
+  }
+
+  private kind(j = this.j): string {
+    return this.ts.kind(j);
+  }
+  private prevEnd(): number {
+    return this.ts.ends[this.j - 1]!;
+  }
+  /** Where an expression starts: only one that can start here is read. */
+  private exprStart(): number {
+    if (!canStartOperandAt(this.ts, this.j)) throw GIVE_UP;
+    return this.ts.starts[this.j]!;
+  }
+  private expect(kind: string): void {
+    if (this.ts.kind(this.j) !== kind) throw GIVE_UP;
+    this.j++;
+  }
+
+  /** parser.ts `operand`: a lone atom, or an expression. */
+  private readOperand(depth: number): Expr {
+    if (depth >= MAX_DEPTH) throw GIVE_UP;
+    if (!extendsOperand.has(this.kind(this.j + 1))) {
+      const k = this.kind();
+      if (k === 'number' || k === 'string' || (k === 'name' && !startsStatementAt(this.ts, this.j))) return this.primary(depth);
+    }
+    return this.expr(depth);
+  }
+
+  /** `expr`: terms joined by `+` and `-`. */
+  private expr(depth: number): Expr {
+    const s = this.exprStart();
+    let left = this.term(depth);
+    for (let k = this.kind(); k === '+' || k === '-'; k = this.kind()) {
+      this.j++;
+      const right = this.term(depth);
+      left = { kind: 'Binary', op: k, left, right, range: { start: s, end: this.prevEnd() } };
+    }
+    return left;
+  }
+
+  /** `term`: unaries joined by `*` and `/`. */
+  private term(depth: number): Expr {
+    const s = this.exprStart();
+    let left = this.unary(depth);
+    for (let k = this.kind(); k === '*' || k === '/'; k = this.kind()) {
+      this.j++;
+      const right = this.unary(depth);
+      left = { kind: 'Binary', op: k, left, right, range: { start: s, end: this.prevEnd() } };
+    }
+    return left;
+  }
+
+  /** `unary`: `-x`, or an operand with its suffixes and a right-associative `^`. */
+  private unary(depth: number): Expr {
+    if (depth >= MAX_DEPTH) throw GIVE_UP;
+    if (this.kind() === '-') {
+      const s = this.ts.starts[this.j]!;
+      this.j++;
+      const operand = this.unary(depth + 1);
+      return { kind: 'Unary', op: '-', operand, range: { start: s, end: this.prevEnd() } };
+    }
+    const s = this.exprStart();
+    const base = this.postfix(depth + 1);
+    if (this.kind() !== '^') return base;
+    this.j++;
+    const right = this.unary(depth + 1);
+    return { kind: 'Binary', op: '^', left: base, right, range: { start: s, end: this.prevEnd() } };
+  }
+
+  /** An operand and its `.field`, `(args)` and `[index]` suffixes. */
+  private postfix(depth: number): Expr {
+    const s = this.exprStart();
+    let e = this.primary(depth);
+    for (;;) {
+      const k = this.kind();
+      if (k === '.') {
+        this.j++;
+        if (this.kind() !== 'name') throw GIVE_UP;
+        const property = this.ident();
+        e = { kind: 'Member', object: e, property, range: { start: s, end: this.prevEnd() } };
+      } else if (k === '(') {
+        const open = this.ts.starts[this.j]!;
+        this.j++;
+        const call: Call = { kind: 'Call', callee: e, args: [], parens: { start: open, end: open }, range: { start: s, end: s } };
+        this.callArgs(call, depth);
+        const end = this.prevEnd();
+        call.parens!.end = end;
+        call.range.end = end;
+        call.args = exactArray(call.args);
+        e = call;
+      } else if (k === '[') {
+        this.j++;
+        const index = this.readOperand(depth);
+        this.expect(']');
+        e = { kind: 'Index', object: e, index, range: { start: s, end: this.prevEnd() } };
+      } else {
+        return e;
+      }
+    }
+  }
+
+  private primary(depth: number): Expr {
+    const j = this.j;
+    switch (this.kind()) {
+      case 'name':
+        if (startsStatementAt(this.ts, j)) throw GIVE_UP;
+        return this.ident();
+      case 'number':
+        return this.number();
+      case 'string': {
+        this.j++;
+        return { kind: 'String', value: decodeString(this.ts.image(j), true), range: { start: this.ts.starts[j]!, end: this.ts.ends[j]! } };
+      }
+      case '(': {
+        // `( argValue )`: the parentheses make no node.
+        this.j++;
+        const inner = this.argValue(depth);
+        this.expect(')');
+        return inner;
+      }
+      case '[': {
+        const s = this.ts.starts[j]!;
+        this.j++;
+        const items: Expr[] = [];
+        while (this.kind() !== ']') {
+          items.push(this.argValue(depth));
+          if (this.kind() !== ',') break;
+          this.j++;
+        }
+        this.expect(']');
+        return { kind: 'List', items: exactArray(items), range: { start: s, end: this.prevEnd() } };
+      }
+      default:
+        throw GIVE_UP;
+    }
+  }
+
+  private ident(): Ident {
+    const j = this.j++;
+    return { kind: 'Ident', name: this.ts.image(j), range: { start: this.ts.starts[j]!, end: this.ts.ends[j]! } };
+  }
+
+  /** parser.ts `numberLit`; an unknown unit is a problem, theirs to report. */
+  private number(): NumberLit {
+    const j = this.j++;
+    const range = { start: this.ts.starts[j]!, end: this.ts.ends[j]! };
+    const text = this.ts.image(j);
+    const { value, unit } = splitNumber(text);
+    if (unit === undefined) return { kind: 'Number', value, text, range };
+    const factor = unitFactor(unit);
+    if (factor === undefined) throw GIVE_UP;
+    return { kind: 'Number', value: unit === '%' ? value / 100 : value * factor, unit, text, range };
+  }
+
+  /** `argValue`: an operand, a range `a..b` or a chain `a -> b -> c`. */
+  private argValue(depth: number): Expr {
+    const s = this.exprStart();
+    return this.rangeOrChain(this.readOperand(depth), s, depth);
+  }
+
+  private rangeOrChain(first: Expr, s: number, depth: number): Expr {
+    const k = this.kind();
+    if (k === '..') {
+      this.j++;
+      const to = this.readOperand(depth);
+      return { kind: 'Range', from: first, to, range: { start: s, end: this.prevEnd() } };
+    }
+    if (k !== '->') return first;
+    const items = [first];
+    while (this.kind() === '->') {
+      this.j++;
+      items.push(this.readOperand(depth));
+    }
+    return { kind: 'Chain', items: exactArray(items), range: { start: s, end: this.prevEnd() } };
+  }
+
+  /** The arguments after a call's `(`, through its `)`: `name: value` or `value`, separated by commas. */
+  private callArgs(call: Call, depth: number): void {
+    const args = call.args;
+    while (this.kind() !== ')') {
+      args.push(this.arg(depth));
+      const k = this.kind();
+      if (k === ',') this.j++;
+      else if (k !== ')') throw GIVE_UP;
+    }
+    this.j++;
+  }
+
+  private arg(depth: number): Arg {
+    const s = this.exprStart();
+    let name: Ident | undefined;
+    if (this.kind() === 'name' && this.kind(this.j + 1) === ':') {
+      name = this.ident();
+      this.j++;
+    }
+    const vs = this.exprStart();
+    const value = this.rangeOrChain(this.readOperand(depth), vs, depth);
+    return name
+      ? { kind: 'Arg', name, value, range: { start: s, end: this.prevEnd() } }
+      : { kind: 'Arg', value, range: { start: s, end: this.prevEnd() } };
+  }
+}
