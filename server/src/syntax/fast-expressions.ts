@@ -7,7 +7,7 @@
 // theirs. `test/syntax/fast-expressions.test.ts` holds the two equal on every input it tries.
 import type { Arg, Call, Expr, Ident, NumberLit } from './ast.js';
 import { splitNumber, unitFactor } from './lexer.js';
-import { decodeString, exactArray, extendsOperand, MAX_DEPTH } from './node-helpers.js';
+import { decodeString, extendsOperand, MAX_DEPTH } from './node-helpers.js';
 import { canStartOperandAt, startsStatementAt } from './parser-base.js';
 import type { TokenStream } from './token-stream.js';
 
@@ -26,6 +26,13 @@ export class FastExpressions {
   private j = 0;
   /** Where the expression read by the last `operand` ends (the index of its next token). */
   next = 0;
+  /**
+   * Items of the argument lists, lists and chains being read, innermost on top: each list is
+   * copied out at its exact length when it closes, so no array grows by `push` (one that does
+   * keeps room for 17 items) and none is allocated twice.
+   */
+  private readonly items: (Expr | Arg)[] = [];
+  private top = 0;
 
   /**
    * The operand starting at token `from` with the parser at nesting `depth`, or undefined where
@@ -35,6 +42,7 @@ export class FastExpressions {
     if (!enabled || ts.afterBadChars.size > 0) return undefined;
     this.ts = ts;
     this.j = from;
+    this.top = 0;
     let e: Expr;
     try {
       e = this.readOperand(depth);
@@ -128,13 +136,9 @@ export class FastExpressions {
       } else if (k === '(') {
         const open = this.ts.starts[this.j]!;
         this.j++;
-        const call: Call = { kind: 'Call', callee: e, args: [], parens: { start: open, end: open }, range: { start: s, end: s } };
-        this.callArgs(call, depth);
+        const args = this.callArgs(depth);
         const end = this.prevEnd();
-        call.parens!.end = end;
-        call.range.end = end;
-        call.args = exactArray(call.args);
-        e = call;
+        e = { kind: 'Call', callee: e, args, parens: { start: open, end }, range: { start: s, end } } satisfies Call;
       } else if (k === '[') {
         this.j++;
         const index = this.readOperand(depth);
@@ -168,14 +172,14 @@ export class FastExpressions {
       case '[': {
         const s = this.ts.starts[j]!;
         this.j++;
-        const items: Expr[] = [];
+        const base = this.top;
         while (this.kind() !== ']') {
-          items.push(this.argValue(depth));
+          this.push(this.argValue(depth));
           if (this.kind() !== ',') break;
           this.j++;
         }
         this.expect(']');
-        return { kind: 'List', items: exactArray(items), range: { start: s, end: this.prevEnd() } };
+        return { kind: 'List', items: this.popFrom(base) as Expr[], range: { start: s, end: this.prevEnd() } };
       }
       default:
         throw GIVE_UP;
@@ -213,24 +217,36 @@ export class FastExpressions {
       return { kind: 'Range', from: first, to, range: { start: s, end: this.prevEnd() } };
     }
     if (k !== '->') return first;
-    const items = [first];
+    const base = this.top;
+    this.push(first);
     while (this.kind() === '->') {
       this.j++;
-      items.push(this.readOperand(depth));
+      this.push(this.readOperand(depth));
     }
-    return { kind: 'Chain', items: exactArray(items), range: { start: s, end: this.prevEnd() } };
+    return { kind: 'Chain', items: this.popFrom(base) as Expr[], range: { start: s, end: this.prevEnd() } };
+  }
+
+  private push(x: Expr | Arg): void {
+    this.items[this.top++] = x;
+  }
+  /** The items pushed since `base`, as an array of their own. */
+  private popFrom(base: number): (Expr | Arg)[] {
+    const out = this.items.slice(base, this.top);
+    this.top = base;
+    return out;
   }
 
   /** The arguments after a call's `(`, through its `)`: `name: value` or `value`, separated by commas. */
-  private callArgs(call: Call, depth: number): void {
-    const args = call.args;
+  private callArgs(depth: number): Arg[] {
+    const base = this.top;
     while (this.kind() !== ')') {
-      args.push(this.arg(depth));
+      this.push(this.arg(depth));
       const k = this.kind();
       if (k === ',') this.j++;
       else if (k !== ')') throw GIVE_UP;
     }
     this.j++;
+    return this.popFrom(base) as Arg[];
   }
 
   private arg(depth: number): Arg {
