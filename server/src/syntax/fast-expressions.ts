@@ -83,24 +83,19 @@ export class FastExpressions {
 
   /** `expr`: terms joined by `+` and `-`. */
   private expr(depth: number): Expr {
-    const s = this.exprStart();
-    let left = this.term(depth);
-    for (let k = this.kind(); k === '+' || k === '-'; k = this.kind()) {
-      this.j++;
-      const right = this.term(depth);
-      left = { kind: 'Binary', op: k, left, right, range: { start: s, end: this.prevEnd() } };
-    }
-    return left;
+    return this.operators(depth, true);
   }
 
-  /** `term`: unaries joined by `*` and `/`. */
-  private term(depth: number): Expr {
+  /** Left-associative operators over the next level: `+ -` over terms (`additive`), or `* /` over unaries (a term). */
+  private operators(depth: number, additive: boolean): Expr {
     const s = this.exprStart();
-    let left = this.unary(depth);
-    for (let k = this.kind(); k === '*' || k === '/'; k = this.kind()) {
+    const a = additive ? '+' : '*';
+    const b = additive ? '-' : '/';
+    let left = additive ? this.operators(depth, false) : this.unary(depth);
+    for (let k = this.kind(); k === a || k === b; k = this.kind()) {
       this.j++;
-      const right = this.unary(depth);
-      left = { kind: 'Binary', op: k, left, right, range: { start: s, end: this.prevEnd() } };
+      const right = additive ? this.operators(depth, false) : this.unary(depth);
+      left = { kind: 'Binary', op: k as '+' | '-' | '*' | '/', left, right, range: { start: s, end: this.prevEnd() } };
     }
     return left;
   }
