@@ -72,6 +72,11 @@ test('the fast path reads the operands of valid programs, and leaves broken ones
   assert.ok(valid.read > 100 && valid.gaveUp === 0, JSON.stringify(valid));
   const broken = counted(() => parseText('level l {\n  loss f(a b) + g(x: 1,, 2) * h(1zz) + (a, b)\n  steps 5\n}\n'));
   assert.ok(broken.gaveUp >= 2, JSON.stringify(broken));
+  // Characters the lexer rejected (here `@`) do not turn it off, in or around an expression.
+  const text = 'data d = csv("x.csv") @\nlevel l {\n  loss mean(f(d.x)) + g(@ 2, h[1])\n  steps 5\n}\n';
+  const rejected = counted(() => parseText(text));
+  assert.ok(rejected.read >= 3 && rejected.gaveUp === 0, JSON.stringify(rejected));
+  assertSame(text);
 });
 
 // Expressions of every construct the fast path reads (and some it gives up on), nested.

@@ -39,7 +39,7 @@ export class FastExpressions {
    * the rules must parse it. Tokens from `limit` on are not the parser's to consume.
    */
   operand(ts: TokenStream, from: number, limit: number, depth: number): Expr | undefined {
-    if (!enabled || ts.afterBadChars.size > 0) return undefined;
+    if (!enabled) return undefined;
     this.ts = ts;
     this.j = from;
     this.top = 0;

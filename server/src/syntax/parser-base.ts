@@ -87,13 +87,14 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     return this.tokVectorLength;
   }
   /**
-   * Consumes the tokens up to `j` (exclusive) at once, as a run of takes would: for the fast
-   * path of expressions, which reads them itself and reports nothing (it never runs past
-   * characters the lexer rejected, so the quiet period ends as after a take).
+   * Consumes the tokens up to `j` (exclusive) at once, leaving the state a run of takes would
+   * (only the last take's quiet-period answer survives its successors): for the fast path of
+   * expressions, which reads the tokens itself and reports nothing.
    */
   protected takeUpTo(j: number): void {
     this.currIdx = j - 1;
-    this.consumedSinceProblem = true;
+    const bad = this.ts.afterBadChars;
+    this.consumedSinceProblem = bad.size === 0 || !bad.has(j);
   }
   /** Steps over a token during recovery: the quiet period goes on. */
   protected skip(idx: number, type: TokenType = AnyToken): void {
