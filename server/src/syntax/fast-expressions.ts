@@ -7,9 +7,12 @@
 // theirs. `test/syntax/fast-expressions.test.ts` holds the two equal on every input it tries.
 import type { Arg, Call, Expr, Ident, NumberLit } from './ast.js';
 import { splitNumber, unitFactor } from './lexer.js';
-import { decodeString, extendsOperand, MAX_DEPTH } from './node-helpers.js';
+import { decodeString, MAX_DEPTH } from './node-helpers.js';
 import { canStartOperandAt, startsStatementAt } from './parser-base.js';
 import type { TokenStream } from './token-stream.js';
+
+/** Tokens that continue an operand (member, call, index, power) or an expression (operators). */
+const extendsOperand: ReadonlySet<string> = new Set(['.', '(', '[', '^', '*', '/', '+', '-']);
 
 /** Thrown (never outside this file) where the rules must take over. */
 const GIVE_UP = { giveUp: true };

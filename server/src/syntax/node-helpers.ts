@@ -4,9 +4,6 @@
 /** Deeper nesting than this is reported instead of overflowing the stack. */
 export const MAX_DEPTH = 200;
 
-/** Tokens that continue an operand (member, call, index, power) or an expression (operators). */
-export const extendsOperand: ReadonlySet<string> = new Set(['.', '(', '[', '^', '*', '/', '+', '-']);
-
 /** A copy of a short array that holds only its items: a pushed-to `[]` keeps room for 17, and the tree keeps it for as long as it lives. */
 export function exactArray<T>(xs: T[]): T[] {
   return xs.length === 0 || xs.length > 16 ? xs : xs.slice();

@@ -52,11 +52,10 @@ import { calleeLabel, levelStatementList, runStatementList } from './messages.js
 import { declKeywords, levelKeywords, ParserBase, runKeywords } from './parser-base.js';
 import { suggest } from './suggest.js';
 import { FastExpressions } from './fast-expressions.js';
-import { decodeString, exactArray, extendsOperand, MAX_DEPTH } from './node-helpers.js';
+import { decodeString, exactArray, MAX_DEPTH } from './node-helpers.js';
 import type { TokenStream } from './token-stream.js';
 
 const unitList = units.map((u) => u.text).join(', ');
-
 
 type BlockKind = 'level' | 'run';
 
@@ -1265,7 +1264,11 @@ class MloParser extends ParserBase {
       : { kind: 'Arg', value, range: { start: s, end: this.prevEnd } };
   }
 
-  /** An expression, where the `expr` rule would be called at occurrence `idx`: an atom directly when it is one. */
+  /**
+   * An expression, where the `expr` rule would be called at occurrence `idx`: read by the fast
+   * path when it is well-formed (most are; a lone name or number is then one node built without
+   * a rule call), by the rules otherwise.
+   */
   private operand(idx: number): Expr {
     if (!this.RECORDING_PHASE) {
       const e = this.fast.operand(this.ts, this.i, this.inputEnd, this.depth);
@@ -1274,29 +1277,10 @@ class MloParser extends ParserBase {
         return e;
       }
     }
-    return this.atom() ?? this.subrule(idx, this.expr);
+    return this.subrule(idx, this.expr);
   }
   /** Well-formed expressions without the rules (fast-expressions.ts); the rules take over where it gives up. */
   private readonly fast = new FastExpressions();
-
-  /**
-   * A lone number, name or string that nothing after it extends (`batch: 64,`, `act: relu)`,
-   * the `0` of `0..1400`): the node the expression rules would build, built without descending
-   * through them — most arguments are such atoms, and each level of the descent is a chevrotain
-   * rule call. Undefined where the full rules must decide (and while chevrotain records the
-   * grammar: these tokens are always consumed where they match, so recovery never needs them).
-   */
-  private atom(): Expr | undefined {
-    if (this.RECORDING_PHASE || this.depth >= MAX_DEPTH) return undefined;
-    const i = this.i;
-    const next = this.ts.kind(i + 1);
-    if (extendsOperand.has(next)) return undefined;
-    const kind = this.ts.kind(i);
-    if (kind === 'number') return this.numberToken(6);
-    if (kind === 'name' && !this.startsStatement(i)) return this.nameToken(6);
-    if (kind === 'string') return this.stringToken(6);
-    return undefined;
-  }
 
   // The current token as a leaf of the tree, consumed at occurrence `idx`.
   private nameToken(idx: number): Ident {
