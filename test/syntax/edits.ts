@@ -11,7 +11,8 @@ import { lex } from '../../server/src/syntax/scanner.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 
-function mloFiles(dir: string): string[] {
+/** The .mlo files under `dir`, recursively. */
+export function mloFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);

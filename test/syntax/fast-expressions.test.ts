@@ -4,14 +4,13 @@
 // repository, on generated expressions of every construct, and on random edits of both. And it
 // does act: most operands of a valid program take it, and broken ones are left to the rules.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { generateProgram } from '../../bench/parse-gen.js';
 import { FastExpressions, setFastExpressions } from '../../server/src/syntax/fast-expressions.js';
 import { parseText } from '../../server/src/syntax/parse.js';
-import { applyEdit, editArb } from './edits.js';
+import { applyEdit, editArb, mloFiles } from './edits.js';
 
 /** Everything a parse returns, in an order-sensitive form (field order included). */
 function parsedBoth(text: string): { fast: string; rules: string } {
@@ -34,13 +33,6 @@ function assertSame(text: string): void {
   if (fast !== rules) assert.fail(`the fast path changed the parse of:\n${text}`);
 }
 
-function mloFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name.startsWith('.') ? [] : mloFiles(p);
-    return e.name.endsWith('.mlo') ? [p] : [];
-  });
-}
 const files = [...mloFiles('samples'), ...mloFiles('test')].map((f) => readFileSync(f, 'utf8'));
 
 /** How many operands the fast path read and gave up on while `fn` ran. */

@@ -6,8 +6,7 @@
 // and the rules parse the expression from its start, so every problem and every recovery stays
 // theirs. `test/syntax/fast-expressions.test.ts` holds the two equal on every input it tries.
 import type { Arg, Call, Expr, Ident, NumberLit } from './ast.js';
-import { splitNumber, unitFactor } from './lexer.js';
-import { decodeString, MAX_DEPTH } from './node-helpers.js';
+import { identAt, MAX_DEPTH, numberAt, stringAt } from './node-helpers.js';
 import { canStartOperandAt, startsStatementAt } from './parser-base.js';
 import type { TokenStream } from './token-stream.js';
 
@@ -113,16 +112,15 @@ export class FastExpressions {
       return { kind: 'Unary', op: '-', operand, range: { start: s, end: this.prevEnd() } };
     }
     const s = this.exprStart();
-    const base = this.postfix(depth + 1);
+    const base = this.postfix(depth + 1, s);
     if (this.kind() !== '^') return base;
     this.j++;
     const right = this.unary(depth + 1);
     return { kind: 'Binary', op: '^', left: base, right, range: { start: s, end: this.prevEnd() } };
   }
 
-  /** An operand and its `.field`, `(args)` and `[index]` suffixes. */
-  private postfix(depth: number): Expr {
-    const s = this.exprStart();
+  /** The operand starting at `s` and its `.field`, `(args)` and `[index]` suffixes. */
+  private postfix(depth: number, s: number): Expr {
     let e = this.primary(depth);
     for (;;) {
       const k = this.kind();
@@ -156,10 +154,8 @@ export class FastExpressions {
         return this.ident();
       case 'number':
         return this.number();
-      case 'string': {
-        this.j++;
-        return { kind: 'String', value: decodeString(this.ts.image(j), true), range: { start: this.ts.starts[j]!, end: this.ts.ends[j]! } };
-      }
+      case 'string':
+        return stringAt(this.ts, this.j++);
       case '(': {
         // `( argValue )`: the parentheses make no node.
         this.j++;
@@ -185,20 +181,15 @@ export class FastExpressions {
   }
 
   private ident(): Ident {
-    const j = this.j++;
-    return { kind: 'Ident', name: this.ts.image(j), range: { start: this.ts.starts[j]!, end: this.ts.ends[j]! } };
+    return identAt(this.ts, this.j++);
   }
 
-  /** parser.ts `numberLit`; an unknown unit is a problem, theirs to report. */
+  /** An unknown unit is a problem, the rules' to report. */
   private number(): NumberLit {
-    const j = this.j++;
-    const range = { start: this.ts.starts[j]!, end: this.ts.ends[j]! };
-    const text = this.ts.image(j);
-    const { value, unit } = splitNumber(text);
-    if (unit === undefined) return { kind: 'Number', value, text, range };
-    const factor = unitFactor(unit);
-    if (factor === undefined) throw GIVE_UP;
-    return { kind: 'Number', value: unit === '%' ? value / 100 : value * factor, unit, text, range };
+    const n = numberAt(this.ts, this.j);
+    if (n === undefined) throw GIVE_UP;
+    this.j++;
+    return n;
   }
 
   /** `argValue`: an operand, a range `a..b` or a chain `a -> b -> c`. */

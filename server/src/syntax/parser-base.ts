@@ -8,6 +8,7 @@ import { declarationKeywords, levelStatementKeywords, runStatementKeywords, type
 import type { Ident, Span, SyntaxProblem, SyntaxProblemKind } from './ast.js';
 import { allTokens, AnyToken } from './lexer.js';
 import { GatedLL1Lookahead } from './lookahead.js';
+import { identAt } from './node-helpers.js';
 import { errorMessages } from './messages.js';
 import { TokenStream } from './token-stream.js';
 
@@ -134,7 +135,7 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     return this.ts.kind(j) === 'name';
   }
   protected ident(j = this.i): Ident {
-    return { kind: 'Ident', name: this.ts.image(j), range: this.tokenRange(j) };
+    return identAt(this.ts, j);
   }
 
   /** Whether token `j`, a keyword where a name could also stand, starts the next statement (`startsStatementAt`). */

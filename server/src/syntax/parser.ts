@@ -43,16 +43,15 @@ import type {
   RunDecl,
   RunStmt,
   SettingStmt,
-  Span,
   StringLit,
   SyntaxProblem,
 } from './ast.js';
-import { keywordToken, Name, NumberTok, punctuationToken, splitNumber, StringTok, unitFactor, UnterminatedString } from './lexer.js';
+import { keywordToken, Name, NumberTok, punctuationToken, splitNumber, StringTok, UnterminatedString } from './lexer.js';
 import { calleeLabel, levelStatementList, runStatementList } from './messages.js';
 import { declKeywords, levelKeywords, ParserBase, runKeywords } from './parser-base.js';
 import { suggest } from './suggest.js';
 import { FastExpressions } from './fast-expressions.js';
-import { decodeString, exactArray, MAX_DEPTH } from './node-helpers.js';
+import { decodeString, exactArray, MAX_DEPTH, numberAt, stringAt } from './node-helpers.js';
 import type { TokenStream } from './token-stream.js';
 
 const unitList = units.map((u) => u.text).join(', ');
@@ -931,19 +930,17 @@ class MloParser extends ParserBase {
     }),
   ];
 
-  private numberLit(text: string, range: Span): NumberLit {
+  /** A number token whose unit is unknown (`numberAt` gave none): reported, kept with its value as written. */
+  private unknownUnit(j: number): NumberLit {
+    const range = this.tokenRange(j);
+    const text = this.ts.image(j);
     const { value, unit } = splitNumber(text);
-    if (unit === undefined) return { kind: 'Number', value, text, range };
-    const factor = unitFactor(unit);
-    if (factor === undefined) {
-      this.problem(
-        'unexpected-token',
-        `unknown unit '${unit}' in '${text}' (units: ${unitList}; put a space or an operator between a number and a name)`,
-        range,
-      );
-      return { kind: 'Number', value, unit, text, range };
-    }
-    return { kind: 'Number', value: unit === '%' ? value / 100 : value * factor, unit, text, range };
+    this.problem(
+      'unexpected-token',
+      `unknown unit '${unit}' in '${text}' (units: ${unitList}; put a space or an operator between a number and a name)`,
+      range,
+    );
+    return { kind: 'Number', value, unit, text, range };
   }
 
   /** `( argValue )`; also a doubled `(` inside a call, and `(a, b)` with no function before it. */
@@ -1289,16 +1286,14 @@ class MloParser extends ParserBase {
     return id;
   }
   private numberToken(idx: number): NumberLit {
-    const range = this.tokenRange();
-    const text = this.ts.image(this.i);
+    const j = this.i;
     this.take(idx, NumberTok);
-    return this.numberLit(text, range);
+    return numberAt(this.ts, j) ?? this.unknownUnit(j);
   }
   private stringToken(idx: number): StringLit {
-    const range = this.tokenRange();
-    const image = this.ts.image(this.i);
+    const j = this.i;
     this.take(idx, StringTok);
-    return { kind: 'String', value: decodeString(image, true), range };
+    return stringAt(this.ts, j);
   }
 
   private readonly argName = (): Ident => {
